@@ -1,0 +1,329 @@
+//! The command line, as clap derive types. clap stops here: commands receive
+//! these raw values and resolve them into the library's own settings.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "newsidx",
+    version,
+    about = "Index a directory of news articles and search it",
+    long_about = "newsidx normalizes news articles (plain text, Markdown, HTML, JSON) into structured documents — \
+title, body, date, section, credit, the ministers and countries they mention — indexes them with tantivy, \
+and answers ranked, highlighted queries.",
+    after_help = "Examples:\n  newsidx index sample-corpus\n  newsidx search '\"rare earth\"'\n  newsidx search 'nuclear country:japan' --format json\n\nExit codes: 0 success (hits), 1 no hits, 2 error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Index a corpus directory (incrementally; creates the index if needed)
+    #[command(
+        after_help = "Examples:\n  newsidx index sample-corpus\n  newsidx index ~/archive --index /var/lib/newsidx --format json\n  newsidx index ~/archive --rebuild"
+    )]
+    Index(IndexArgs),
+    /// Search the index
+    #[command(
+        after_help = "Query syntax:\n  rare earth            both words (AND by default; --default-operator or)\n  \"rare earth\"          the phrase\n  nuclear OR atomic     either; also AND, NOT, +term, -term, (grouping)\n  title:fukushima       one field; country:japan, minister:gemba, section:energy\n\nExamples:\n  newsidx search Fukushima\n  newsidx search '\"rare earth\" -china' --limit 5\n  newsidx search nuclear --country JP --format json\n\nExit codes: 0 hits, 1 no hits, 2 error."
+    )]
+    Search(SearchArgs),
+    /// Show what the pipeline makes of article files, without indexing
+    #[command(
+        after_help = "Examples:\n  newsidx parse sample-corpus/energy/india-japan-rare-earth-pact.txt\n  newsidx parse a.html b.json --format json"
+    )]
+    Parse(ParseArgs),
+    /// Print the document model in force (schema/news.toml)
+    Schema(SchemaArgs),
+    /// Print one stored document by id
+    #[command(after_help = "Example:\n  newsidx show energy/india-japan-rare-earth-pact.txt")]
+    Show(ShowArgs),
+    /// Print statistics about the index
+    Stats(StatsArgs),
+    /// Run saved queries with expectations (for CI)
+    #[command(
+        after_help = "Example:\n  newsidx check sample-corpus-queries.toml --format junit > report.xml"
+    )]
+    Check(CheckArgs),
+    /// Measure ranking quality from relevance judgments
+    Eval(EvalArgs),
+    /// Print shell completions or a man page
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    #[default]
+    Text,
+    Json,
+    Ndjson,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum SummaryFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct IndexLocation {
+    /// Index directory [default: $NEWSIDX_INDEX, else ./.newsidx]
+    #[arg(long, value_name = "DIR", env = "NEWSIDX_INDEX")]
+    pub index: Option<PathBuf>,
+}
+
+impl IndexLocation {
+    pub fn resolve(&self) -> PathBuf {
+        self.index
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(".newsidx"))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// The corpus directory
+    pub corpus: PathBuf,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Start from an empty index instead of updating
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Summary format when not on a terminal (and always for json)
+    #[arg(long, value_enum, default_value_t)]
+    pub format: SummaryFormat,
+    /// Skip files larger than this many bytes (suffixes K, M, G accepted)
+    #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
+    pub max_file_size: u64,
+    /// Follow symbolic links (with loop detection)
+    #[arg(long)]
+    pub follow_links: bool,
+    /// Exit 2 if any file was skipped (after committing everything else)
+    #[arg(long)]
+    pub strict: bool,
+    /// Commit at least every this many seconds during long runs
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub commit_secs: u64,
+    /// Commit at least every this many documents during long runs
+    #[arg(long, value_name = "N", default_value_t = 50_000)]
+    pub commit_docs: usize,
+    /// Never draw a progress bar
+    #[arg(long)]
+    pub no_progress: bool,
+    /// Skip minister and country extraction (to measure its cost)
+    #[arg(long, hide = true)]
+    pub no_extract: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Operator {
+    #[default]
+    And,
+    Or,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum SortBy {
+    #[default]
+    Score,
+    Date,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FacetName {
+    Country,
+    Minister,
+    Section,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query
+    pub query: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Bring the index of this corpus up to date first, then search it
+    #[arg(long, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+    /// Number of hits to show
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+    /// Hits to skip (for paging)
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// How bare terms combine
+    #[arg(long, value_enum, default_value_t)]
+    pub default_operator: Operator,
+    #[arg(long, value_enum, default_value_t)]
+    pub sort: SortBy,
+    /// Only articles dated on or after this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only articles dated on or before this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Only articles that refer to this country (name, code or adjective)
+    #[arg(long, value_name = "COUNTRY")]
+    pub country: Vec<String>,
+    /// Only articles that name this minister
+    #[arg(long, value_name = "NAME")]
+    pub minister: Vec<String>,
+    /// Count matching documents by this field (over all hits)
+    #[arg(long, value_enum)]
+    pub facet: Vec<FacetName>,
+    /// Draw the number of hits per month or year
+    #[arg(long)]
+    pub timeline: bool,
+    /// Characters of text per snippet
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub snippet_chars: usize,
+    /// Passages per snippet, joined by ' … '
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub fragments: usize,
+    /// Print only the number of matching documents
+    #[arg(long)]
+    pub count: bool,
+    /// Exit 1 when fewer than N documents match
+    #[arg(long, value_name = "N")]
+    pub min_hits: Option<usize>,
+    #[arg(long, value_enum, default_value_t)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct ParseArgs {
+    /// Article files
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: SummaryFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Print as JSON instead of the TOML source
+    #[arg(long, value_enum, default_value_t)]
+    pub format: SummaryFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Document id (path relative to the corpus root)
+    pub id: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: SummaryFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: SummaryFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum CheckFormat {
+    #[default]
+    Text,
+    Json,
+    Junit,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// TOML file of saved queries and their expectations
+    pub queries: PathBuf,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// TSV of `query_id<TAB>query`
+    pub queries: PathBuf,
+    /// TSV of `query_id<TAB>doc_id<TAB>grade`
+    pub qrels: PathBuf,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: SummaryFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    Powershell,
+    /// A man page (roff)
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// `16M`, `512K`, `1G` or plain bytes.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (num, mult) = match s.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let m = match c.to_ascii_uppercase() {
+                'K' => 1u64 << 10,
+                'M' => 1 << 20,
+                'G' => 1 << 30,
+                _ => return Err(format!("unknown size suffix {c:?}: use K, M or G")),
+            };
+            (&s[..i], m)
+        }
+        _ => (s, 1),
+    };
+    let n: u64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a size: write bytes or a number with K, M or G"))?;
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("{s:?} is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("16M"), Ok(16 << 20));
+        assert_eq!(parse_size("100"), Ok(100));
+        assert_eq!(parse_size("2k"), Ok(2048));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("5X").is_err());
+    }
+}

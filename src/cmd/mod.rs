@@ -1,0 +1,56 @@
+//! Subcommands: the only code that wires pipeline stages together. Each
+//! module takes its clap arguments, resolves them, runs, and returns an
+//! [`Outcome`].
+
+pub mod completions;
+pub mod index;
+pub mod parse;
+pub mod schema;
+pub mod search;
+pub mod show;
+
+use crate::cli::{Cli, Command};
+use crate::exit::Outcome;
+use clap::Parser;
+use std::process::ExitCode;
+
+/// Parse the command line, run the command, print any error, exit.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match run(cli) {
+        Ok(o) => o,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                // `newsidx search x | head -1`: the reader is gone; leave quietly.
+                return ExitCode::from(0);
+            }
+            eprintln!(
+                "newsidx: {}",
+                crate::render::sanitize(&format!("{e:#}"), true)
+            );
+            Outcome::Error
+        }
+    };
+    outcome.into()
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Command::Index(a) => index::run(a),
+        Command::Search(a) => search::run(a),
+        Command::Parse(a) => parse::run(a),
+        Command::Schema(a) => schema::run(a),
+        Command::Show(a) => show::run(a),
+        Command::Completions(a) => completions::run(a),
+        Command::Stats(_) | Command::Check(_) | Command::Eval(_) => {
+            anyhow::bail!("this command is not available in this build")
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

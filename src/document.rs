@@ -1,0 +1,140 @@
+//! `NewsDoc`: one indexed document — an article, what was extracted from it,
+//! and the identity of the file it came from. `parse` prints it, the index
+//! stores it, `show` reads it back; the field names are those of
+//! `schema/news.toml`.
+
+use crate::article::{Article, Format};
+use crate::extract::{Extraction, MinisterRole};
+use chrono::NaiveDate;
+use serde::{Serialize, Serializer};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NewsDoc {
+    /// Path relative to the corpus root; `file#line` for JSON Lines records.
+    pub id: String,
+    /// The file, relative to the corpus root.
+    pub file: String,
+    pub title: String,
+    pub body: String,
+    pub credit: Option<String>,
+    pub byline: Option<String>,
+    pub url: Option<String>,
+    pub section: Option<String>,
+    #[serde(serialize_with = "ser_date")]
+    pub date: Option<NaiveDate>,
+    pub ministers: Vec<String>,
+    pub minister_roles: Vec<MinisterRole>,
+    pub countries: Vec<String>,
+    pub country_codes: Vec<String>,
+    pub format: Format,
+    pub encoding: String,
+    pub size: u64,
+    /// Nanoseconds since the Unix epoch.
+    pub mtime: i64,
+    pub hash: u64,
+}
+
+/// Where a document's file is and what it looked like when read.
+#[derive(Clone, Debug)]
+pub struct FileMeta {
+    /// Path relative to the corpus root, '/'-separated.
+    pub rel: String,
+    pub size: u64,
+    pub mtime: i64,
+    pub hash: u64,
+    pub encoding: String,
+}
+
+impl NewsDoc {
+    pub fn new(
+        meta: &FileMeta,
+        line: Option<usize>,
+        format: Format,
+        article: Article,
+        date: Option<NaiveDate>,
+        extraction: Extraction,
+    ) -> NewsDoc {
+        let id = match line {
+            Some(n) => format!("{}#{n}", meta.rel),
+            None => meta.rel.clone(),
+        };
+        NewsDoc {
+            id,
+            file: meta.rel.clone(),
+            section: section_of(&meta.rel),
+            title: article.title,
+            body: article.body,
+            credit: article.credit,
+            byline: article.byline,
+            url: article.url,
+            date: article.date.or(date),
+            ministers: extraction
+                .ministers
+                .iter()
+                .map(|m| m.name.clone())
+                .collect(),
+            countries: extraction
+                .countries
+                .iter()
+                .map(|c| c.name.clone())
+                .collect(),
+            country_codes: extraction
+                .countries
+                .iter()
+                .map(|c| c.code.clone())
+                .collect(),
+            minister_roles: extraction.ministers,
+            format,
+            encoding: meta.encoding.clone(),
+            size: meta.size,
+            mtime: meta.mtime,
+            hash: meta.hash,
+        }
+    }
+}
+
+/// The first folder of a relative path, if the file is inside one.
+pub fn section_of(rel: &str) -> Option<String> {
+    let (first, rest) = rel.split_once('/')?;
+    (!first.is_empty() && !rest.is_empty()).then(|| first.to_string())
+}
+
+pub fn ser_date<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_str(&d.format("%Y-%m-%d").to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_is_first_folder() {
+        assert_eq!(section_of("energy/a.txt").as_deref(), Some("energy"));
+        assert_eq!(section_of("energy/2011/a.txt").as_deref(), Some("energy"));
+        assert_eq!(section_of("a.txt"), None);
+    }
+}
+
+/// A document as the index stores it (what `show` and search hits carry).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct StoredDoc {
+    pub id: String,
+    pub title: String,
+    pub body: String,
+    pub credit: Option<String>,
+    pub byline: Option<String>,
+    pub url: Option<String>,
+    pub section: Option<String>,
+    #[serde(serialize_with = "ser_date")]
+    pub date: Option<NaiveDate>,
+    pub ministers: Vec<String>,
+    pub minister_roles: Vec<MinisterRole>,
+    pub countries: Vec<String>,
+    pub country_codes: Vec<String>,
+    pub format: String,
+    pub encoding: String,
+    pub size: u64,
+}

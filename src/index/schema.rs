@@ -1,0 +1,306 @@
+//! The one module that turns the document model (`schema/news.toml`) into
+//! tantivy fields, registers the analyzers, and converts documents to and
+//! from tantivy's representation.
+
+use crate::document::{NewsDoc, StoredDoc};
+use crate::extract::MinisterRole;
+use crate::model::{FieldDef, FieldType, Model};
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
+    TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer,
+};
+use tantivy::{DateTime, Index, TantivyDocument};
+
+/// Handles to every field of the model.
+#[derive(Clone, Debug)]
+pub struct Fields {
+    pub id: Field,
+    pub file: Field,
+    pub title: Field,
+    pub body: Field,
+    pub credit: Field,
+    pub byline: Field,
+    pub url: Field,
+    pub section: Field,
+    pub date: Field,
+    pub ministers: Field,
+    pub minister_roles: Field,
+    pub countries: Field,
+    pub country_codes: Field,
+    pub format: Field,
+    pub encoding: Field,
+    pub size: Field,
+    pub mtime: Field,
+    pub hash: Field,
+}
+
+/// The news analyzer: words, lower-cased, accents folded, English stems.
+pub fn news_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// The name analyzer: words, lower-cased, accents folded, not stemmed.
+pub fn name_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// Custom analyzers are not persisted by tantivy: call this on every index
+/// opened or created, before writing or querying.
+pub fn register_analyzers(index: &Index) {
+    let m = index.tokenizers();
+    m.register("news", news_analyzer());
+    m.register("name", name_analyzer());
+}
+
+/// Build the tantivy schema for `model`.
+pub fn build(model: &Model) -> Result<(Schema, Fields)> {
+    let mut b = Schema::builder();
+    for f in &model.fields {
+        add_field(&mut b, f);
+    }
+    let schema = b.build();
+    let fields = Fields::from_schema(&schema)?;
+    Ok((schema, fields))
+}
+
+fn add_field(b: &mut tantivy::schema::SchemaBuilder, f: &FieldDef) {
+    match f.kind {
+        FieldType::Text | FieldType::String => {
+            let (tokenizer, record) = match f.kind {
+                FieldType::Text => (
+                    f.analyzer.as_deref().unwrap_or("news"),
+                    IndexRecordOption::WithFreqsAndPositions,
+                ),
+                _ => ("raw", IndexRecordOption::Basic),
+            };
+            let mut o = TextOptions::default();
+            if f.indexed || f.kind == FieldType::Text {
+                o = o.set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(tokenizer)
+                        .set_index_option(record),
+                );
+            }
+            if f.stored {
+                o = o.set_stored();
+            }
+            if f.fast {
+                o = o.set_fast("raw");
+            }
+            b.add_text_field(&f.name, o);
+        }
+        FieldType::Date => {
+            let mut o = DateOptions::default().set_precision(DateTimePrecision::Seconds);
+            if f.indexed {
+                o = o.set_indexed();
+            }
+            if f.stored {
+                o = o.set_stored();
+            }
+            if f.fast {
+                o = o.set_fast();
+            }
+            b.add_date_field(&f.name, o);
+        }
+        FieldType::U64 | FieldType::I64 => {
+            let mut o = NumericOptions::default();
+            if f.indexed {
+                o = o.set_indexed();
+            }
+            if f.stored {
+                o = o.set_stored();
+            }
+            if f.fast {
+                o = o.set_fast();
+            }
+            if f.kind == FieldType::U64 {
+                b.add_u64_field(&f.name, o);
+            } else {
+                b.add_i64_field(&f.name, o);
+            }
+        }
+    }
+}
+
+impl Fields {
+    pub fn from_schema(s: &Schema) -> Result<Fields> {
+        let g = |name: &str| {
+            s.get_field(name).with_context(|| {
+                format!(
+                    "the index has no field `{name}`; rebuild it with `newsidx index --rebuild`"
+                )
+            })
+        };
+        Ok(Fields {
+            id: g("id")?,
+            file: g("file")?,
+            title: g("title")?,
+            body: g("body")?,
+            credit: g("credit")?,
+            byline: g("byline")?,
+            url: g("url")?,
+            section: g("section")?,
+            date: g("date")?,
+            ministers: g("ministers")?,
+            minister_roles: g("minister_roles")?,
+            countries: g("countries")?,
+            country_codes: g("country_codes")?,
+            format: g("format")?,
+            encoding: g("encoding")?,
+            size: g("size")?,
+            mtime: g("mtime")?,
+            hash: g("hash")?,
+        })
+    }
+
+    /// The tantivy document for `d`.
+    pub fn to_doc(&self, d: &NewsDoc) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(self.id, &d.id);
+        doc.add_text(self.file, &d.file);
+        doc.add_text(self.title, &d.title);
+        doc.add_text(self.body, &d.body);
+        let opt = |doc: &mut TantivyDocument, f: Field, v: &Option<String>| {
+            if let Some(v) = v {
+                doc.add_text(f, v);
+            }
+        };
+        opt(&mut doc, self.credit, &d.credit);
+        opt(&mut doc, self.byline, &d.byline);
+        opt(&mut doc, self.url, &d.url);
+        opt(&mut doc, self.section, &d.section);
+        if let Some(date) = d.date {
+            doc.add_date(self.date, date_to_tantivy(date));
+        }
+        for m in &d.ministers {
+            doc.add_text(self.ministers, m);
+        }
+        if !d.minister_roles.is_empty() {
+            if let Ok(json) = serde_json::to_string(&d.minister_roles) {
+                doc.add_text(self.minister_roles, json);
+            }
+        }
+        for c in &d.countries {
+            doc.add_text(self.countries, c);
+        }
+        for c in &d.country_codes {
+            doc.add_text(self.country_codes, c);
+        }
+        doc.add_text(self.format, d.format.as_str());
+        doc.add_text(self.encoding, &d.encoding);
+        doc.add_u64(self.size, d.size);
+        doc.add_i64(self.mtime, d.mtime);
+        doc.add_u64(self.hash, d.hash);
+        doc
+    }
+
+    /// The stored fields of a document read back from the index.
+    pub fn read(&self, doc: &TantivyDocument) -> StoredDoc {
+        let s = |f: Field| {
+            doc.get_first(f)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        let all = |f: Field| {
+            doc.get_all(f)
+                .filter_map(|v| v.as_str())
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        let minister_roles: Vec<MinisterRole> = s(self.minister_roles)
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default();
+        StoredDoc {
+            id: s(self.id).unwrap_or_default(),
+            title: s(self.title).unwrap_or_default(),
+            body: s(self.body).unwrap_or_default(),
+            credit: s(self.credit),
+            byline: s(self.byline),
+            url: s(self.url),
+            section: s(self.section),
+            date: doc
+                .get_first(self.date)
+                .and_then(|v| v.as_datetime())
+                .and_then(date_from_tantivy),
+            ministers: all(self.ministers),
+            minister_roles,
+            countries: all(self.countries),
+            country_codes: all(self.country_codes),
+            format: s(self.format).unwrap_or_default(),
+            encoding: s(self.encoding).unwrap_or_default(),
+            size: doc
+                .get_first(self.size)
+                .and_then(|v| v.as_u64())
+                .unwrap_or(0),
+        }
+    }
+}
+
+/// Dates are whole days, stored as midnight UTC.
+pub fn date_to_tantivy(d: NaiveDate) -> DateTime {
+    let secs = d
+        .and_hms_opt(0, 0, 0)
+        .map(|dt| dt.and_utc().timestamp())
+        .unwrap_or(0);
+    DateTime::from_timestamp_secs(secs)
+}
+
+pub fn date_from_tantivy(d: DateTime) -> Option<NaiveDate> {
+    chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0).map(|dt| dt.date_naive())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::tokenizer::TokenStream;
+
+    fn tokens(mut a: TextAnalyzer, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut ts = a.token_stream(text);
+        while ts.advance() {
+            out.push(ts.token().text.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn news_analyzer_stems_and_folds() {
+        assert_eq!(tokens(news_analyzer(), "Rare Earths"), ["rare", "earth"]);
+        assert_eq!(tokens(news_analyzer(), "Café exports"), ["cafe", "export"]);
+    }
+
+    #[test]
+    fn name_analyzer_keeps_words() {
+        assert_eq!(
+            tokens(name_analyzer(), "S.M. Krishna"),
+            ["s", "m", "krishna"]
+        );
+    }
+
+    #[test]
+    fn every_model_field_has_a_handle() {
+        let (schema, _) = build(Model::get()).unwrap();
+        assert_eq!(schema.fields().count(), Model::get().fields.len());
+    }
+
+    #[test]
+    fn date_round_trips() {
+        let d = NaiveDate::from_ymd_opt(2011, 11, 12).unwrap();
+        assert_eq!(date_from_tantivy(date_to_tantivy(d)), Some(d));
+    }
+}

@@ -1,0 +1,25 @@
+//! newsidx: a search engine for news archives.
+//!
+//! The pipeline, in the order data flows through it: [`corpus`] walks a
+//! directory and reads each file's bytes, decoding them to text; [`article`]
+//! recognises the format and normalizes the text into an [`article::Article`]
+//! (title, body, credit, date, …); [`extract`] finds the ministers and
+//! countries the article names; [`document`] joins these with the file's
+//! identity into a [`document::NewsDoc`], the one value that [`index`] writes
+//! to tantivy. On the way back, [`search`] turns a query into tantivy queries,
+//! ranks, and highlights, producing plain [`search::Hit`]s that [`render`]
+//! prints as text or JSON. Only [`cmd`] wires the stages together; only
+//! [`index`] and [`search`] know tantivy.
+
+pub mod article;
+pub mod cli;
+pub mod cmd;
+pub mod corpus;
+pub mod document;
+pub mod exit;
+pub mod extract;
+pub mod index;
+pub mod model;
+pub mod pipeline;
+pub mod render;
+pub mod search;

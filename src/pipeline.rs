@@ -1,0 +1,69 @@
+//! One file through the whole indexing pipeline: read → decode → parse and
+//! normalize → extract → `NewsDoc`s. Used by `index` (on worker threads) and
+//! by `parse` (for a single file), so both see exactly the same documents.
+
+use crate::article::{self, ParseError};
+use crate::corpus::{Entry, Reason, decode, read};
+use crate::document::{FileMeta, NewsDoc};
+use crate::extract;
+
+/// Settings that change what the pipeline does with a file.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub max_file_size: u64,
+    /// Run minister and country extraction (off only to measure its cost).
+    pub extract: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_file_size: read::DEFAULT_MAX_FILE_SIZE,
+            extract: true,
+        }
+    }
+}
+
+/// Read and process one file.
+pub fn process(entry: &Entry, opts: &Options) -> Result<Vec<NewsDoc>, Reason> {
+    let bytes = read::read(entry, opts.max_file_size)?;
+    process_bytes(entry, &bytes, opts)
+}
+
+/// Process bytes already read from `entry`.
+pub fn process_bytes(entry: &Entry, bytes: &[u8], opts: &Options) -> Result<Vec<NewsDoc>, Reason> {
+    let decoded = decode::decode(bytes)?;
+    let meta = FileMeta {
+        rel: entry.rel.clone(),
+        size: bytes.len() as u64,
+        mtime: entry.mtime,
+        hash: content_hash(bytes),
+        encoding: decoded.encoding.to_string(),
+    };
+    let ext = entry
+        .path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let (format, parsed) = article::parse(&decoded.text, &ext).map_err(|e| match e {
+        ParseError::Empty => Reason::Empty,
+        ParseError::Malformed(error) => Reason::Malformed { error },
+    })?;
+    let docs = parsed
+        .into_iter()
+        .map(|p| {
+            let extraction = if opts.extract {
+                extract::extract(&p.article.title, &p.article.body)
+            } else {
+                extract::Extraction::default()
+            };
+            NewsDoc::new(&meta, p.line, format, p.article, None, extraction)
+        })
+        .collect();
+    Ok(docs)
+}
+
+/// The content hash that incremental indexing compares.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}

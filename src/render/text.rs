@@ -1,0 +1,128 @@
+//! Human output for a terminal: rank, title, id, date, countries, snippet,
+//! with matches in bold colour when colour is on.
+
+use super::{Color, sanitize};
+use crate::search::hit::{Hit, Results};
+use std::io::{self, Write};
+
+const MATCH_ON: &str = "\x1b[1;31m";
+const DIM_ON: &str = "\x1b[2m";
+const BOLD_ON: &str = "\x1b[1m";
+const OFF: &str = "\x1b[0m";
+
+pub fn write_results(w: &mut dyn Write, r: &Results, color: Color) -> io::Result<()> {
+    for h in &r.hits {
+        write_hit(w, h, color)?;
+    }
+    let shown = r.hits.len();
+    let from = r.hits.first().map(|h| h.rank).unwrap_or(0);
+    let summary = if shown == 0 {
+        format!("no hits for {}", sanitize(&r.query, false))
+    } else if shown == r.total_hits {
+        format!(
+            "{} hit{} ({:.1} ms)",
+            r.total_hits,
+            plural(r.total_hits),
+            r.took_ms
+        )
+    } else {
+        format!(
+            "hits {from}-{} of {} ({:.1} ms)",
+            from + shown - 1,
+            r.total_hits,
+            r.took_ms
+        )
+    };
+    match color {
+        Color::Always => writeln!(w, "{DIM_ON}{summary}{OFF}"),
+        Color::Never => writeln!(w, "{summary}"),
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn write_hit(w: &mut dyn Write, h: &Hit, color: Color) -> io::Result<()> {
+    let d = &h.doc;
+    let title = marked(&d.title, &h.title_highlights, color, BOLD_ON);
+    writeln!(w, "{:>2}. {title}", h.rank)?;
+    let mut meta = vec![sanitize(&d.id, false)];
+    if let Some(date) = d.date {
+        meta.push(date.format("%Y-%m-%d").to_string());
+    }
+    if !d.countries.is_empty() {
+        meta.push(sanitize(&d.countries.join(", "), false));
+    }
+    let meta = meta.join(" · ");
+    match color {
+        Color::Always => writeln!(w, "    {DIM_ON}{meta}{OFF}")?,
+        Color::Never => writeln!(w, "    {meta}")?,
+    }
+    if !h.snippet.text.is_empty() {
+        let s = marked(&h.snippet.text, &h.snippet.highlights, color, "");
+        writeln!(w, "    {s}")?;
+    }
+    writeln!(w)
+}
+
+/// `text` with the character ranges `marks` emphasised; `base` is the style
+/// of the unmarked text, restored after each mark.
+fn marked(text: &str, marks: &[[usize; 2]], color: Color, base: &str) -> String {
+    let mut out = String::with_capacity(text.len() + marks.len() * 12);
+    let on = color == Color::Always;
+    if on {
+        out.push_str(base);
+    }
+    let mut next = marks.iter().peekable();
+    let mut inside_until: Option<usize> = None;
+    for (i, c) in text.chars().enumerate() {
+        if let Some(end) = inside_until {
+            if i == end {
+                if on {
+                    out.push_str(OFF);
+                    out.push_str(base);
+                }
+                inside_until = None;
+            }
+        }
+        if inside_until.is_none() {
+            while next.peek().is_some_and(|m| m[1] <= i) {
+                next.next();
+            }
+            if let Some(m) = next.peek().filter(|m| m[0] == i) {
+                if on {
+                    out.push_str(MATCH_ON);
+                }
+                inside_until = Some(m[1]);
+                next.next();
+            }
+        }
+        out.push_str(&sanitize(c.encode_utf8(&mut [0; 4]), false));
+    }
+    if on {
+        out.push_str(OFF);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_ranges_with_colour() {
+        let s = marked("rare earth metals", &[[0, 10]], Color::Always, "");
+        assert_eq!(s, "\x1b[1;31mrare earth\x1b[0m metals\x1b[0m");
+        assert_eq!(
+            marked("rare earth", &[[0, 4]], Color::Never, ""),
+            "rare earth"
+        );
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let s = marked("evil\x1b]0;title\x07 text", &[], Color::Never, "");
+        assert!(!s.contains('\x1b') && !s.contains('\x07'), "{s:?}");
+    }
+}

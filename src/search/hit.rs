@@ -1,0 +1,55 @@
+//! Plain values that a search produces: what renderers receive. Nothing here
+//! knows tantivy.
+
+use crate::document::StoredDoc;
+use serde::Serialize;
+
+/// A passage of text with the character ranges (Unicode scalar values,
+/// half-open) that matched the query.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Marked {
+    pub text: String,
+    pub highlights: Vec<[usize; 2]>,
+}
+
+/// One ranked result.
+#[derive(Clone, Debug, Serialize)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: f32,
+    pub doc: StoredDoc,
+    /// Where the article's file is on disk (corpus root joined with its id).
+    pub path: String,
+    pub snippet: Marked,
+    /// Character ranges of the title that matched.
+    pub title_highlights: Vec<[usize; 2]>,
+}
+
+/// The count of one value of a facet over all matching documents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FacetCount {
+    pub value: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    pub count: u64,
+}
+
+/// Hits per period, for `--timeline`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TimelineBucket {
+    /// `YYYY-MM` or `YYYY`.
+    pub period: String,
+    pub count: u64,
+}
+
+/// Everything a search answers.
+#[derive(Clone, Debug, Serialize)]
+pub struct Results {
+    pub query: String,
+    pub total_hits: usize,
+    pub took_ms: f64,
+    pub hits: Vec<Hit>,
+    /// Facet name ("country", "minister", "section") → counts, largest first.
+    pub facets: Vec<(String, Vec<FacetCount>)>,
+    pub timeline: Option<Vec<TimelineBucket>>,
+}
