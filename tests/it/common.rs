@@ -1,0 +1,75 @@
+//! Helpers shared by the integration tests.
+
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+/// The repository's sample corpus.
+pub fn sample_corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-corpus")
+}
+
+/// A `newsidx` command that does not depend on the caller's environment.
+pub fn newsidx() -> Command {
+    let mut c = Command::cargo_bin("newsidx").expect("the newsidx binary is built");
+    c.env_remove("NEWSIDX_INDEX").env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+    c
+}
+
+/// A temporary index of the sample corpus, built once per test that asks.
+pub struct Indexed {
+    pub dir: tempfile::TempDir,
+}
+
+impl Indexed {
+    pub fn sample() -> Indexed {
+        let dir = tempfile::tempdir().expect("temp dir");
+        newsidx()
+            .args(["index", "--no-progress"])
+            .arg(sample_corpus())
+            .arg("--index")
+            .arg(dir.path())
+            .assert()
+            .success();
+        Indexed { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `newsidx ARGS… --index DIR`.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = newsidx();
+        c.args(args).arg("--index").arg(self.path());
+        c
+    }
+
+    /// Run a JSON search and return the parsed output.
+    pub fn search_json(&self, query: &str, extra: &[&str]) -> serde_json::Value {
+        let out = self
+            .cmd(&["search", query, "--format", "json"])
+            .args(extra)
+            .output()
+            .expect("newsidx runs");
+        assert!(
+            out.status.code() == Some(0) || out.status.code() == Some(1),
+            "search {query:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("search prints JSON")
+    }
+}
+
+/// Ids of the hits of a JSON search result, in rank order.
+pub fn ids(v: &serde_json::Value) -> Vec<String> {
+    v["hits"]
+        .as_array()
+        .map(|hits| {
+            hits.iter()
+                .filter_map(|h| h["id"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
