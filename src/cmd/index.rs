@@ -216,3 +216,14 @@ pub fn index_corpus(
     summary.elapsed_ms = start.elapsed().as_millis() as u64;
     Ok(summary)
 }
+
+/// Bring the index of `corpus` in `index_dir` up to date before a search
+/// (`newsidx search --corpus DIR`), quietly: problems with single files are
+/// reported on stderr, as `index` does, but no summary is printed.
+pub fn refresh_for_search(corpus: &Path, index_dir: &Path) -> Result<()> {
+    let corpus = corpus
+        .canonicalize()
+        .with_context(|| format!("cannot open corpus folder {}", corpus.display()))?;
+    index_corpus(&corpus, index_dir, &pipeline::Options::default(), false, false)?;
+    Ok(())
+}
