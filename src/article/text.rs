@@ -45,31 +45,29 @@ pub fn parse_with(text: &str, bp: &Boilerplate) -> Result<Article, ParseError> {
     let mut before_body = true;
 
     for line in lines {
-        {
-            let t = collapse_ws(line);
-            if t.is_empty() {
-                flush(&mut current, &mut paragraphs);
-                continue;
-            }
-            if credit.is_none() && paragraphs.is_empty() && current.is_empty() {
-                if let Some(c) = bp.credit(&t) {
-                    credit = Some(c.to_string());
-                    continue;
-                }
-            }
-            if before_body && current.is_empty() && t.eq_ignore_ascii_case(&title) {
-                continue;
-            }
-            if bp.is_boilerplate(&t) {
-                flush(&mut current, &mut paragraphs);
-                continue;
-            }
-            before_body = false;
-            if !current.is_empty() {
-                current.push(' ');
-            }
-            current.push_str(&t);
+        let t = collapse_ws(line);
+        if t.is_empty() {
+            flush(&mut current, &mut paragraphs);
+            continue;
         }
+        if credit.is_none() && paragraphs.is_empty() && current.is_empty() {
+            if let Some(c) = bp.credit(&t) {
+                credit = Some(c.to_string());
+                continue;
+            }
+        }
+        if before_body && current.is_empty() && t.eq_ignore_ascii_case(&title) {
+            continue;
+        }
+        if bp.is_boilerplate(&t) {
+            flush(&mut current, &mut paragraphs);
+            continue;
+        }
+        before_body = false;
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(&t);
     }
     flush(&mut current, &mut paragraphs);
 
@@ -165,5 +163,43 @@ mod tests {
     fn blank_text_is_empty_error() {
         assert_eq!(parse(" \n\t\r\n"), Err(ParseError::Empty));
         assert_eq!(parse(""), Err(ParseError::Empty));
+    }
+
+    /// Fixture files in both layouts, written for the project, with the
+    /// article each must become.
+    #[test]
+    fn fixture_files() {
+        let cases: &[(&str, &str, &str, Option<&str>, &str)] = &[
+            (
+                "layout-a.txt",
+                include_str!("../../tests/fixtures/normalize/layout-a.txt"),
+                "Tokyo and Canberra Talk Gas",
+                Some("Australian Department of Resources"),
+                "Australia’s resources minister was in Tokyo this week, and his pitch was simple – more gas, sooner.\n\n\
+                 Officials from both sides said a long-term supply framework could be ready by spring.\n\n\
+                 Japanese utilities, short of fuel since the spring, welcomed the talks.",
+            ),
+            (
+                "layout-b-wrapped-crlf.txt",
+                include_str!("../../tests/fixtures/normalize/layout-b-wrapped-crlf.txt"),
+                "Tin Council Talks Stall in London",
+                None,
+                "Delegates of the International Tin Council met in London on Tuesday but failed to agree on a rescue plan for the buffer stock, officials said.\n\n\
+                 The council will meet again next month.",
+            ),
+            (
+                "layout-b-bom.txt",
+                include_str!("../../tests/fixtures/normalize/layout-b-bom.txt"),
+                "Coffee Quotas Return",
+                None,
+                "Producers agreed on Friday to restore export quotas.",
+            ),
+        ];
+        for (name, input, title, credit, body) in cases {
+            let a = parse(input).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(a.title, *title, "{name}");
+            assert_eq!(a.credit.as_deref(), *credit, "{name}");
+            assert_eq!(a.body, *body, "{name}");
+        }
     }
 }
