@@ -7,7 +7,7 @@
 //! other byte NUL); the signs of a binary file; valid UTF-8; and last a guess.
 //! chardetng's guess is tuned for the Web, where a lone `0xA3` is as likely to
 //! be a Polish `Ł` as a pound sign. Old news archives are overwhelmingly
-//! Western, so a guess of another single-byte encoding is only kept when the
+//! Western, so a guess of any other encoding is only kept when the
 //! bytes clearly speak for it (see [`western_evidence`]); otherwise the text is
 //! read as Windows-1252, the superset of Latin-1 that every Western archive of
 //! the 1990s was written in.
@@ -47,8 +47,8 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Reason> {
 }
 
 /// The encoding of bytes that are neither UTF-8 nor marked: chardetng's
-/// guess, overruled in favour of Windows-1252 when it names another
-/// single-byte encoding on thin evidence.
+/// guess, overruled in favour of Windows-1252 when the bytes read as
+/// plausible Western text (see [`WesternEvidence::is_plausible`]).
 pub fn detect_legacy(bytes: &[u8]) -> &'static Encoding {
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     det.feed(bytes, true);
@@ -56,22 +56,15 @@ pub fn detect_legacy(bytes: &[u8]) -> &'static Encoding {
     if guess == WINDOWS_1252 {
         return guess;
     }
-    if !guess.is_single_byte() {
-        // A multi-byte guess that does not even decode cleanly is noise
-        // (a few stray high bytes); one that does is strong evidence.
-        let (_, had_errors) = guess.decode_without_bom_handling(bytes);
-        if had_errors && western_evidence(bytes).is_plausible() {
-            return WINDOWS_1252;
-        }
-        // chardetng says GBK for all simplified Chinese; encoding_rs decodes
-        // GBK with the GB18030 decoder, so name the superset it really read.
-        return if guess == GBK { GB18030 } else { guess };
-    }
+    // Multi-byte guesses need the same scrutiny: a lone `œq` in English text
+    // is a valid Shift_JIS character, and chardetng takes it for one. Real
+    // Chinese, Japanese or Korean text has runs of high bytes or dense ones.
     if western_evidence(bytes).is_plausible() {
-        WINDOWS_1252
-    } else {
-        guess
+        return WINDOWS_1252;
     }
+    // chardetng says GBK for all simplified Chinese; encoding_rs decodes GBK
+    // with the GB18030 decoder, so name the superset it really read.
+    if guess == GBK { GB18030 } else { guess }
 }
 
 /// What the bytes above 0x7F look like when read as Windows-1252.
@@ -285,6 +278,12 @@ mod tests {
             name: "price list: symbols are not letters",
             source: WINDOWS_1252,
             text: "£5 £6 £7 £8 £9 ¥10 ½\n",
+            want: &["windows-1252"],
+        },
+        Case {
+            name: "a lone œ before an ASCII letter (valid Shift_JIS; found by proptest)",
+            source: WINDOWS_1252,
+            text: "aa aa aa aa aa aa œq aa aa aa aa aa aa aa aa aa aa aa aa aa aa aa aa aa\n",
             want: &["windows-1252"],
         },
         Case {

@@ -233,8 +233,10 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
 fn escape_into(bytes: &[u8], out: &mut String) {
     for chunk in bytes.utf8_chunks() {
         for c in chunk.valid().chars() {
-            if c == '%' || c.is_ascii_control() {
-                out.push_str(&format!("%{:02X}", c as u32));
+            if c == '%' || c.is_control() {
+                for b in c.encode_utf8(&mut [0; 4]).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
             } else {
                 out.push(c);
             }
@@ -310,6 +312,7 @@ mod tests {
         let root = Path::new("/c");
         assert_eq!(rel_path(root, Path::new("/c/a\tb\n.txt")), "a%09b%0A.txt");
         assert_eq!(rel_path(root, Path::new("/c/x\u{7f}")), "x%7F");
+        assert_eq!(rel_path(root, Path::new("/c/c1\u{85}")), "c1%C2%85");
     }
 
     #[test]

@@ -336,7 +336,10 @@ fn common_bad(c: &Corpus) -> Vec<Bad> {
         (
             "dangling.txt",
             "broken-link",
-            &["broken symbolic link", "its target 'missing-target.txt' does not exist"],
+            &[
+                "broken symbolic link",
+                "its target 'missing-target.txt' does not exist",
+            ],
         ),
         ("self-loop.txt", "link-loop", &["symbolic link loop"]),
     ];
@@ -388,11 +391,18 @@ fn every_kind_of_trouble_is_reported_once_and_the_rest_is_indexed() -> std::io::
         (
             "link-to-plain.txt",
             "symlink",
-            &["symbolic link to 'plain.txt', not followed", "--follow-links"],
+            &[
+                "symbolic link to 'plain.txt', not followed",
+                "--follow-links",
+            ],
         ),
         ("link-outside.txt", "symlink", &["not followed"]),
         ("link-outside-dir", "symlink", &["not followed"]),
-        ("sub/up", "symlink", &["symbolic link to '..', not followed"]),
+        (
+            "sub/up",
+            "symlink",
+            &["symbolic link to '..', not followed"],
+        ),
     ];
     bad.extend(links);
     check_bad(&run, &bad);
