@@ -15,8 +15,10 @@ use std::path::PathBuf;
 pub struct Entry {
     /// Path to open (the corpus root joined with `rel`).
     pub path: PathBuf,
-    /// Path relative to the corpus root, '/'-separated; bytes that are not
-    /// valid UTF-8 are written `%XX`, so the id is lossless and printable.
+    /// Path relative to the corpus root, '/'-separated: the document id.
+    /// Bytes that are not valid UTF-8, control characters and '%' are
+    /// written `%XX`, so the id is lossless and printable
+    /// ([`walk::id_to_path`] leads back to the file).
     pub rel: String,
     pub size: u64,
     /// Modification time, nanoseconds since the Unix epoch.

@@ -20,7 +20,7 @@ pub fn read(entry: &Entry, max_size: u64) -> Result<Vec<u8>, Reason> {
 /// change a file at exactly the moment that matters, without a race.
 fn read_with(entry: &Entry, max_size: u64, after_read: impl FnOnce()) -> Result<Vec<u8>, Reason> {
     let mut f = open(entry)?;
-    let before = f.metadata().map_err(io_reason)?;
+    let before = f.metadata().map_err(|e| io_reason(&e))?;
     if before.is_dir() {
         return Err(Reason::Unreadable {
             error: "it is a folder, not a file".into(),
@@ -42,7 +42,7 @@ fn read_with(entry: &Entry, max_size: u64, after_read: impl FnOnce()) -> Result<
     f.by_ref()
         .take(max_size.saturating_add(1))
         .read_to_end(&mut buf)
-        .map_err(io_reason)?;
+        .map_err(|e| io_reason(&e))?;
     if buf.len() as u64 > max_size {
         return Err(Reason::TooLarge {
             size: buf.len() as u64,
@@ -50,7 +50,7 @@ fn read_with(entry: &Entry, max_size: u64, after_read: impl FnOnce()) -> Result<
         });
     }
     after_read();
-    let after = f.metadata().map_err(io_reason)?;
+    let after = f.metadata().map_err(|e| io_reason(&e))?;
     if changed(&before, &after) || after.len() != buf.len() as u64 {
         return Err(Reason::Changed);
     }
@@ -71,10 +71,11 @@ fn open(entry: &Entry) -> Result<File, Reason> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.custom_flags(libc::O_NONBLOCK);
     }
-    opts.open(&entry.path).map_err(io_reason)
+    opts.open(&entry.path).map_err(|e| io_reason(&e))
 }
 
-fn io_reason(e: std::io::Error) -> Reason {
+/// The reason for an I/O error on a file or folder that the walk found.
+pub(super) fn io_reason(e: &std::io::Error) -> Reason {
     match e.kind() {
         ErrorKind::NotFound => Reason::Vanished,
         ErrorKind::PermissionDenied => Reason::Unreadable {
@@ -203,7 +204,7 @@ mod tests {
 
     #[test]
     fn permission_denied_says_who_may_not_read() {
-        let r = io_reason(std::io::Error::from(ErrorKind::PermissionDenied));
+        let r = io_reason(&std::io::Error::from(ErrorKind::PermissionDenied));
         assert!(
             matches!(&r, Reason::Unreadable { error } if error.contains("may not read")),
             "{r:?}"

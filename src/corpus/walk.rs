@@ -63,19 +63,17 @@ fn classify(root: &Path, r: walkdir::Result<walkdir::DirEntry>) -> Option<Found>
         Ok(e) => e,
         Err(err) => {
             let at = err.path().unwrap_or(root);
-            let path = rel_path(root, at);
+            let path = match rel_path(root, at) {
+                // The corpus folder itself: name it in full.
+                p if p.is_empty() => root.display().to_string(),
+                p => p,
+            };
             let reason = if err.loop_ancestor().is_some() {
                 Reason::LinkLoop
             } else if is_symlink(at) {
                 link_trouble(at)
             } else if let Some(io) = err.io_error() {
-                if io.kind() == std::io::ErrorKind::NotFound {
-                    Reason::Vanished
-                } else {
-                    Reason::Unreadable {
-                        error: io.to_string(),
-                    }
-                }
+                super::read::io_reason(io)
             } else {
                 Reason::Unreadable {
                     error: err.to_string(),
@@ -117,9 +115,9 @@ fn classify(root: &Path, r: walkdir::Result<walkdir::DirEntry>) -> Option<Found>
     let md = match e.metadata() {
         Ok(md) => md,
         Err(err) => {
-            let reason = match err.io_error().map(|i| i.kind()) {
-                Some(std::io::ErrorKind::NotFound) => Reason::Vanished,
-                _ => Reason::Unreadable {
+            let reason = match err.io_error() {
+                Some(io) => super::read::io_reason(io),
+                None => Reason::Unreadable {
                     error: err.to_string(),
                 },
             };
