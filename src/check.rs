@@ -80,7 +80,13 @@ impl SavedQuery {
         } else {
             self.top_k
         };
-        k.max(usize::from(self.first.is_some())).max(1)
+        // For `first`, a few more hits let a failure say where the id ranked.
+        let first = if self.first.is_some() {
+            DEFAULT_TOP_K
+        } else {
+            0
+        };
+        k.max(first).max(1)
     }
 }
 
