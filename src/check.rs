@@ -67,6 +67,14 @@ pub struct SavedQuery {
 }
 
 impl SavedQuery {
+    /// Every document id the expectations name.
+    pub fn named_ids(&self) -> impl Iterator<Item = &String> {
+        self.first
+            .iter()
+            .chain(&self.must_include)
+            .chain(&self.must_not_include)
+    }
+
     /// Whether judging this query needs the ids of every matching document,
     /// not only the first `top_k`.
     pub fn needs_all_hits(&self) -> bool {
@@ -223,6 +231,9 @@ pub struct Observed {
     pub ranked: Vec<String>,
     /// Counts per facet value over all matching documents, largest first.
     pub facets: BTreeMap<Facet, Vec<(String, u64)>>,
+    /// Ids named by the expectations that no document of the index has:
+    /// most likely typos, which must not let a query pass unnoticed.
+    pub unknown_ids: HashSet<String>,
 }
 
 /// Count facet values over documents: each document counts once per value.
@@ -261,7 +272,13 @@ pub fn judge(q: &SavedQuery, o: &Observed) -> Vec<String> {
     {
         why.push(format!("{} hits, expected at most {hi}", o.total_hits));
     }
-    if let Some(first) = &q.first {
+    let unknown = |id: &String| o.unknown_ids.contains(id);
+    for id in q.named_ids().filter(|id| unknown(id)) {
+        why.push(format!(
+            "no document in the index has the id {id} (ids are paths relative to the corpus root)"
+        ));
+    }
+    if let Some(first) = q.first.as_ref().filter(|id| !unknown(id)) {
         match o.ranked.first() {
             Some(top) if top == first => {}
             Some(top) => match rank_of(&o.ranked, first) {
@@ -274,7 +291,7 @@ pub fn judge(q: &SavedQuery, o: &Observed) -> Vec<String> {
         }
     }
     let top: Vec<&String> = o.ranked.iter().take(q.top_k).collect();
-    for id in &q.must_include {
+    for id in q.must_include.iter().filter(|id| !unknown(id)) {
         if !top.contains(&id) {
             match rank_of(&o.ranked, id) {
                 Some(r) => why.push(format!(
@@ -355,6 +372,7 @@ mod tests {
             total_hits: total,
             ranked: ranked.iter().map(|s| s.to_string()).collect(),
             facets: BTreeMap::new(),
+            unknown_ids: HashSet::new(),
         }
     }
 
@@ -492,6 +510,18 @@ top_facet = { country = "Japan", section = "energy" }"#);
             countries: countries.iter().map(|s| s.to_string()).collect(),
             ..StoredDoc::default()
         }
+    }
+
+    #[test]
+    fn ids_missing_from_the_index_always_fail() {
+        let mut o = seen(2, &["a", "b"]);
+        o.unknown_ids.insert("typo".to_string());
+        let want = [
+            "no document in the index has the id typo (ids are paths relative to the corpus root)",
+        ];
+        assert_eq!(judge(&q("must_not_include = [\"typo\"]"), &o), want);
+        assert_eq!(judge(&q("must_include = [\"typo\"]"), &o), want);
+        assert_eq!(judge(&q("first = \"typo\""), &o), want);
     }
 
     #[test]

@@ -109,10 +109,17 @@ fn observe(ix: &NewsIndex, q: &SavedQuery) -> anyhow::Result<Observed> {
         .keys()
         .map(|f| (*f, check::facet_counts(&docs, *f)))
         .collect();
+    let mut unknown_ids = std::collections::HashSet::new();
+    for id in q.named_ids() {
+        if search::get_by_id(ix, id)?.is_none() {
+            unknown_ids.insert(id.clone());
+        }
+    }
     Ok(Observed {
         total_hits: results.total_hits,
         ranked: results.hits.iter().map(|h| h.doc.id.clone()).collect(),
         facets,
+        unknown_ids,
     })
 }
 

@@ -58,6 +58,7 @@ pub fn run(a: EvalArgs) -> anyhow::Result<Outcome> {
         }
     }
     let ix = NewsIndex::open(&a.location.resolve())?;
+    warn_unknown_docs(&ix, &qrels, &rfile)?;
     let k = usize::try_from(a.k).unwrap_or(usize::MAX);
     let depth = usize::try_from(a.depth).unwrap_or(usize::MAX).max(k);
 
@@ -132,6 +133,32 @@ pub fn run(a: EvalArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::NoMatch
     })
+}
+
+/// Judged ids the index lacks are most often typos or an index of another
+/// corpus; they quietly lower every metric, so say so.
+fn warn_unknown_docs(ix: &NewsIndex, qrels: &eval::Qrels, rfile: &str) -> anyhow::Result<()> {
+    let mut ids: Vec<&String> = qrels
+        .values()
+        .flat_map(|j| j.iter().filter(|(_, g)| **g > 0).map(|(id, _)| id))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let mut missing = Vec::new();
+    for id in ids {
+        if search::get_by_id(ix, id)?.is_none() {
+            missing.push(sanitize(id, false));
+        }
+    }
+    if let Some(first) = missing.first() {
+        eprintln!(
+            "newsidx: {rfile}: {} document{} judged relevant {} not in the index (e.g. {first}); they count as not retrieved",
+            missing.len(),
+            if missing.len() == 1 { "" } else { "s" },
+            if missing.len() == 1 { "is" } else { "are" },
+        );
+    }
+    Ok(())
 }
 
 fn round4(x: f64) -> f64 {

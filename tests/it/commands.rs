@@ -248,6 +248,11 @@ name = "excluded document matches"
 q = "Krishna"
 must_not_include = ["energy/india-japan-rare-earth-pact.txt"]
 top_facet = { section = "science" }
+
+[[query]]
+name = "a typo in an excluded id"
+q = "Krishna"
+must_not_include = ["diplomacy/brics-sumit-new-delhi.txt"]
 "#,
     )
     .unwrap();
@@ -264,7 +269,11 @@ top_facet = { section = "science" }
         text.contains("top section is diplomacy (3), expected science (0)"),
         "{text}"
     );
-    assert!(text.ends_with("1 passed, 2 failed\n"), "{text}");
+    assert!(
+        text.contains("FAIL a typo in an excluded id: no document in the index has the id diplomacy/brics-sumit-new-delhi.txt"),
+        "{text}"
+    );
+    assert!(text.ends_with("1 passed, 3 failed\n"), "{text}");
 
     let out = ix
         .cmd(&["check", "--format", "junit"])
@@ -273,7 +282,7 @@ top_facet = { section = "science" }
         .unwrap();
     let xml = stdout_of(&out);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(xml.matches("<failure ").count(), 2, "{xml}");
+    assert_eq!(xml.matches("<failure ").count(), 3, "{xml}");
     assert!(xml.contains("wrong &lt;first&gt; &amp; too few"), "{xml}");
 }
 
@@ -425,6 +434,15 @@ fn eval_thresholds_fail_ci_and_bad_files_are_errors() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("qrels.tsv:1: grade \"very\""));
+    std::fs::write(&bad, "krishna\tdiplomacy/brics-sumit-new-delhi.txt\t1\n").unwrap();
+    ix.cmd(&["eval"])
+        .arg(&q)
+        .arg(&bad)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "1 document judged relevant is not in the index (e.g. diplomacy/brics-sumit-new-delhi.txt)",
+        ));
     std::fs::write(&bad, "nobody\tdiplomacy/brics-summit-new-delhi.txt\t1\n").unwrap();
     ix.cmd(&["eval"])
         .arg(&q)
