@@ -23,6 +23,9 @@ struct Scored {
     judged: usize,
     relevant: usize,
     metrics: Metrics,
+    /// The first k ids and their grades (None: not judged), to see why a
+    /// metric moved.
+    top: Vec<(String, Option<u32>)>,
 }
 
 /// A `--min-*` threshold and how the mean fared against it.
@@ -89,6 +92,11 @@ pub fn run(a: EvalArgs) -> anyhow::Result<Outcome> {
         let ranked: Vec<String> = results.hits.iter().map(|h| h.doc.id.clone()).collect();
         scored.push(Scored {
             metrics: Metrics::of(&ranked, judged, k),
+            top: ranked
+                .iter()
+                .take(k)
+                .map(|id| (id.clone(), judged.get(id).copied()))
+                .collect(),
             total_hits: results.total_hits,
             judged: judged.len(),
             relevant,
@@ -196,6 +204,7 @@ fn eval_value(
                 "total_hits": s.total_hits,
                 "judged": s.judged,
                 "relevant": s.relevant,
+                "top": s.top.iter().map(|(id, g)| json!({"id": id, "grade": g})).collect::<Vec<_>>(),
             });
             if let (Value::Object(o), Value::Object(m)) = (&mut v, metrics_value(&s.metrics, false))
             {

@@ -379,6 +379,16 @@ fn eval_computes_metrics_on_the_judged_set() {
     assert_eq!(by_id("rare-earth")["average_precision"], 1.0);
     // …and "mining tax" finds both grade-2 stories but not the third relevant one.
     assert_eq!(by_id("mining-tax")["average_precision"], 0.6667);
+    let top = by_id("krishna")["top"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(top.len(), 4, "all four hits, each with its grade");
+    assert!(
+        top.iter()
+            .all(|h| h["grade"].as_u64().is_some_and(|g| g > 0)),
+        "{top:?}"
+    );
     for m in ["precision_at_k", "mrr", "map", "ndcg_at_k"] {
         let x = v["mean"][m].as_f64().unwrap();
         assert!(x > 0.0 && x <= 1.0, "{m} = {x}");
