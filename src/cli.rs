@@ -63,7 +63,7 @@ pub enum Command {
     Eval(EvalArgs),
     /// Print shell completions or a man page
     #[command(
-        after_help = "Examples:\n  newsidx completions bash > ~/.local/share/bash-completion/completions/newsidx\n  newsidx completions zsh > ~/.zfunc/_newsidx\n  newsidx completions fish > ~/.config/fish/completions/newsidx.fish\n  newsidx completions man > newsidx.1 && man ./newsidx.1"
+        after_help = "Examples:\n  newsidx completions bash > ~/.local/share/bash-completion/completions/newsidx\n  newsidx completions zsh > ~/.zfunc/_newsidx\n  newsidx completions fish > ~/.config/fish/completions/newsidx.fish\n  newsidx completions man > newsidx.1 && man ./newsidx.1\n  newsidx completions man --out-dir /usr/local/share/man/man1   # newsidx.1, newsidx-search.1, …"
     )]
     Completions(CompletionsArgs),
 }
@@ -329,6 +329,10 @@ pub enum Shell {
 pub struct CompletionsArgs {
     #[arg(value_enum)]
     pub shell: Shell,
+    /// Write files into this folder instead of printing (for `man`: one page
+    /// per subcommand besides newsidx.1)
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 }
 
 /// `16M`, `512K`, `1G` or plain bytes.

@@ -489,6 +489,22 @@ fn completions_and_man_page_cover_every_subcommand() {
         }
     }
     newsidx().args(["completions", "tcsh"]).assert().code(2);
+
+    let dir = tempfile::tempdir().unwrap();
+    newsidx()
+        .args(["completions", "man", "--out-dir"])
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    for sub in SUBCOMMANDS {
+        let page = std::fs::read_to_string(dir.path().join(format!("newsidx-{sub}.1")))
+            .unwrap_or_else(|e| panic!("no man page for {sub}: {e}"));
+        assert!(
+            page.contains(".TH newsidx-") && page.contains("Example"),
+            "{sub}: {page}"
+        );
+    }
+    assert!(dir.path().join("newsidx.1").is_file());
 }
 
 #[test]
