@@ -224,12 +224,6 @@ pub fn refresh_for_search(corpus: &Path, index_dir: &Path) -> Result<()> {
     let corpus = corpus
         .canonicalize()
         .with_context(|| format!("cannot open corpus folder {}", corpus.display()))?;
-    index_corpus(
-        &corpus,
-        index_dir,
-        &pipeline::Options::default(),
-        false,
-        false,
-    )?;
+    index_corpus(&corpus, index_dir, &pipeline::Options::default(), false, false)?;
     Ok(())
 }
