@@ -1,5 +1,6 @@
 //! The one integration-test binary: whole-process behaviour of `newsidx`,
 //! one module per concern.
 
+mod commands;
 mod common;
 mod foundation;
