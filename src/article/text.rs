@@ -26,7 +26,7 @@ pub fn parse_with(text: &str, bp: &Boilerplate) -> Result<Article, ParseError> {
     };
     let mut lines = text.split('\n');
 
-    let title = loop {
+    let first = loop {
         match lines.next() {
             Some(l) => {
                 let t = collapse_ws(l);
@@ -37,12 +37,18 @@ pub fn parse_with(text: &str, bp: &Boilerplate) -> Result<Article, ParseError> {
             None => return Err(ParseError::Empty),
         }
     };
+    // A first line longer than any headline (a file with no line breaks at
+    // all) is body text: the title is only its opening words.
+    let (title, mut current) = if first.chars().count() > TITLE_MAX_CHARS {
+        (clip_title(&first), first)
+    } else {
+        (first, String::new())
+    };
 
     let mut credit = None;
     let mut paragraphs: Vec<String> = Vec::new();
-    let mut current = String::new();
     // The repeated title may only appear before the first paragraph.
-    let mut before_body = true;
+    let mut before_body = current.is_empty();
 
     for line in lines {
         let t = collapse_ws(line);
@@ -79,6 +85,23 @@ pub fn parse_with(text: &str, bp: &Boilerplate) -> Result<Article, ParseError> {
         credit,
         ..Article::default()
     })
+}
+
+/// Longest title kept whole, in characters.
+pub const TITLE_MAX_CHARS: usize = 200;
+
+/// The opening words of `s`, at most [`TITLE_MAX_CHARS`] characters, cut at a
+/// word boundary where there is one in the second half, and marked with `…`.
+pub fn clip_title(s: &str) -> String {
+    let Some((end, _)) = s.char_indices().nth(TITLE_MAX_CHARS) else {
+        return s.to_string();
+    };
+    let head = &s[..end];
+    let cut = match head.rfind(' ') {
+        Some(i) if head[..i].chars().count() >= TITLE_MAX_CHARS / 2 => i,
+        _ => end,
+    };
+    format!("{}\u{2026}", head[..cut].trim_end())
 }
 
 fn flush(current: &mut String, paragraphs: &mut Vec<String>) {
@@ -159,6 +182,19 @@ mod tests {
             assert_eq!(a.credit.as_deref(), c.credit, "{}", c.name);
             assert_eq!(a.body, c.body, "{}", c.name);
         }
+    }
+
+    #[test]
+    fn a_huge_first_line_gives_a_clipped_title_and_stays_in_the_body() {
+        let line = "word ".repeat(200_000);
+        let a = parse(&line).unwrap_or_default();
+        assert!(a.title.ends_with("word\u{2026}"), "{:?}", a.title);
+        assert!(a.title.chars().count() <= TITLE_MAX_CHARS + 1);
+        assert!(a.title.chars().count() > TITLE_MAX_CHARS / 2);
+        assert_eq!(a.body.len(), line.trim_end().len());
+        // No space to cut at: cut inside the word.
+        let a = parse(&"x".repeat(1000)).unwrap_or_default();
+        assert_eq!(a.title.chars().count(), TITLE_MAX_CHARS + 1);
     }
 
     #[test]

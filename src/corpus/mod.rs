@@ -23,7 +23,9 @@ pub struct Entry {
     pub mtime: i64,
 }
 
-/// Why a file was not indexed.
+/// Why a file was not indexed. `key()` and the JSON `kind` are stable;
+/// the Display text is the line a person reads after `newsidx: PATH: `, so it
+/// says what is wrong and, where there is something to do, what.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Reason {
@@ -38,9 +40,22 @@ pub enum Reason {
     Unreadable {
         error: String,
     },
-    Symlink,
-    BrokenLink,
+    /// A symbolic link, not followed (the default).
+    Symlink {
+        /// Where the link points, as written in the link.
+        target: String,
+    },
+    /// A symbolic link whose target does not exist.
+    BrokenLink {
+        target: String,
+    },
+    /// A link that leads back to itself, or to a folder above it.
     LinkLoop,
+    /// A named pipe, socket or device: never opened (opening a pipe blocks).
+    Special {
+        /// `named pipe (FIFO)`, `socket`, `block device`, `character device`.
+        file_type: String,
+    },
     Vanished,
     Changed,
     Malformed {
@@ -57,9 +72,10 @@ impl Reason {
             Reason::Binary => "binary",
             Reason::TooLarge { .. } => "too-large",
             Reason::Unreadable { .. } => "unreadable",
-            Reason::Symlink => "symlink",
-            Reason::BrokenLink => "broken-link",
+            Reason::Symlink { .. } => "symlink",
+            Reason::BrokenLink { .. } => "broken-link",
             Reason::LinkLoop => "link-loop",
+            Reason::Special { .. } => "special",
             Reason::Vanished => "vanished",
             Reason::Changed => "changed",
             Reason::Malformed { .. } => "malformed",
@@ -76,30 +92,67 @@ impl Reason {
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Reason::NotArticle => write!(f, "not an article (README or similar), skipped"),
-            Reason::Empty => write!(f, "empty file, skipped"),
+            Reason::NotArticle => write!(f, "not an article (README, licence or similar), skipped"),
+            Reason::Empty => write!(f, "empty file (no text), skipped"),
             Reason::Binary => write!(f, "binary file, skipped"),
             Reason::TooLarge { size, limit } => write!(
                 f,
-                "file is {size} bytes, over the {limit}-byte limit; skipped (raise it with --max-file-size)"
+                "file is {}, over the {} limit; skipped (raise the limit with --max-file-size)",
+                human_size(*size),
+                human_size(*limit)
             ),
-            Reason::Unreadable { error } => write!(f, "cannot read: {error}; skipped"),
-            Reason::Symlink => write!(
+            Reason::Unreadable { error } => write!(f, "cannot read it: {error}; skipped"),
+            Reason::Symlink { target } => write!(
                 f,
-                "symbolic link, not followed (use --follow-links to index its target)"
+                "symbolic link to '{target}', not followed; skipped (use --follow-links to index what it points to)"
             ),
-            Reason::BrokenLink => write!(
+            Reason::BrokenLink { target } => write!(
                 f,
-                "broken symbolic link (its target does not exist), skipped"
+                "broken symbolic link: its target '{target}' does not exist; skipped"
             ),
-            Reason::LinkLoop => write!(f, "symbolic link loop, skipped"),
-            Reason::Vanished => write!(f, "file vanished while indexing, skipped"),
+            Reason::LinkLoop => write!(
+                f,
+                "symbolic link loop (the link leads back to itself or to a folder that contains it); skipped"
+            ),
+            Reason::Special { file_type } => {
+                write!(
+                    f,
+                    "a {file_type}, not a regular file; skipped without opening it"
+                )
+            }
+            Reason::Vanished => write!(
+                f,
+                "file vanished before it could be read (deleted or moved during the run); skipped"
+            ),
             Reason::Changed => write!(
                 f,
-                "file changed while it was read, skipped (the next run will index it)"
+                "file changed while it was read; skipped (run index again to pick it up)"
             ),
             Reason::Malformed { error } => write!(f, "{error}; skipped"),
         }
+    }
+}
+
+/// `512 bytes`, `2.0 KiB`, `16.0 MiB`: sizes as a person reads them, with
+/// the exact count kept where rounding would hide it.
+fn human_size(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if n < 1024 {
+        return format!("{n} bytes");
+    }
+    let mut v = n as f64 / 1024.0;
+    let mut unit = UNITS[0];
+    for u in &UNITS[1..] {
+        if v < 1024.0 {
+            break;
+        }
+        v /= 1024.0;
+        unit = u;
+    }
+    if v.fract() == 0.0 {
+        format!("{v:.0} {unit}")
+    } else {
+        format!("{v:.1} {unit} ({n} bytes)")
     }
 }
 
@@ -109,4 +162,38 @@ pub struct Skip {
     /// Path relative to the corpus root (or as walked, if outside it).
     pub path: String,
     pub reason: Reason,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_sizes() {
+        for (n, want) in [
+            (0, "0 bytes"),
+            (1023, "1023 bytes"),
+            (1024, "1 KiB"),
+            (16 << 20, "16 MiB"),
+            ((17 << 20) + 1, "17.0 MiB (17825793 bytes)"),
+            (1536, "1.5 KiB (1536 bytes)"),
+        ] {
+            assert_eq!(human_size(n), want);
+        }
+    }
+
+    #[test]
+    fn keys_are_kebab_case_json_kinds() {
+        for r in [
+            Reason::NotArticle,
+            Reason::TooLarge { size: 2, limit: 1 },
+            Reason::Symlink { target: "x".into() },
+            Reason::Special {
+                file_type: "socket".into(),
+            },
+        ] {
+            let v = serde_json::to_value(&r).unwrap_or_default();
+            assert_eq!(v["kind"], r.key());
+        }
+    }
 }

@@ -1,9 +1,15 @@
-//! Walk a corpus directory and decide which files may be articles.
+//! Walk a corpus directory and decide which files may be articles; and the
+//! ids of files: their paths relative to the corpus root, escaped so that
+//! any file name (not UTF-8, with control characters) has a lossless,
+//! printable id that leads back to the file ([`rel_path`], [`id_to_path`]).
 //!
 //! Hidden files and folders (a leading dot: `.DS_Store`, `.git`, the default
 //! `.newsidx` index) and the index folder itself are never entered. README,
-//! licence and similar files are reported as `not-article`. Symbolic links are
-//! not followed unless asked, and are then checked for loops by walkdir.
+//! licence and similar files are reported as `not-article`. Named pipes,
+//! sockets and devices are reported and never opened. Symbolic links are not
+//! followed unless asked (a link can point anywhere on the machine); either
+//! way each link has one outcome: indexed under its own path when followed,
+//! or reported (not followed, broken, or a loop). Opens no file.
 
 use super::{Entry, Reason, Skip};
 use std::path::{Path, PathBuf};
@@ -41,10 +47,11 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> impl Iterator<Item = Found> {
             if is_hidden(e.file_name()) {
                 return false;
             }
-            if e.file_type().is_dir() && !exclude.is_empty() {
-                if let Ok(c) = e.path().canonicalize() {
-                    return !exclude.contains(&c);
-                }
+            if e.file_type().is_dir()
+                && !exclude.is_empty()
+                && let Ok(c) = e.path().canonicalize()
+            {
+                return !exclude.contains(&c);
             }
             true
         })
@@ -55,15 +62,15 @@ fn classify(root: &Path, r: walkdir::Result<walkdir::DirEntry>) -> Option<Found>
     let e = match r {
         Ok(e) => e,
         Err(err) => {
-            let path = err
-                .path()
-                .map(|p| rel_path(root, p))
-                .unwrap_or_else(|| root.display().to_string());
+            let at = err.path().unwrap_or(root);
+            let path = rel_path(root, at);
             let reason = if err.loop_ancestor().is_some() {
                 Reason::LinkLoop
+            } else if is_symlink(at) {
+                link_trouble(at)
             } else if let Some(io) = err.io_error() {
                 if io.kind() == std::io::ErrorKind::NotFound {
-                    Reason::BrokenLink
+                    Reason::Vanished
                 } else {
                     Reason::Unreadable {
                         error: io.to_string(),
@@ -82,24 +89,30 @@ fn classify(root: &Path, r: walkdir::Result<walkdir::DirEntry>) -> Option<Found>
         return None;
     }
     let rel = rel_path(root, e.path());
+    let skip = |reason| {
+        Some(Found::Skipped(Skip {
+            path: rel.clone(),
+            reason,
+        }))
+    };
     if ft.is_symlink() {
-        // Only reached when links are not followed (walkdir resolves them
-        // otherwise); a link whose target is missing says so.
-        let reason = if std::fs::metadata(e.path()).is_err() {
-            Reason::BrokenLink
-        } else {
-            Reason::Symlink
+        // Only reached when links are not followed: walkdir resolves them
+        // otherwise, and reports broken ones and loops as errors (above).
+        let reason = match std::fs::metadata(e.path()) {
+            Ok(_) => Reason::Symlink {
+                target: link_target(e.path()),
+            },
+            Err(_) => link_trouble(e.path()),
         };
-        return Some(Found::Skipped(Skip { path: rel, reason }));
+        return skip(reason);
     }
     if !ft.is_file() {
-        return None;
+        return skip(Reason::Special {
+            file_type: special_kind(&ft).to_string(),
+        });
     }
     if is_not_article(e.file_name()) {
-        return Some(Found::Skipped(Skip {
-            path: rel,
-            reason: Reason::NotArticle,
-        }));
+        return skip(Reason::NotArticle);
     }
     let md = match e.metadata() {
         Ok(md) => md,
@@ -110,7 +123,7 @@ fn classify(root: &Path, r: walkdir::Result<walkdir::DirEntry>) -> Option<Found>
                     error: err.to_string(),
                 },
             };
-            return Some(Found::Skipped(Skip { path: rel, reason }));
+            return skip(reason);
         }
     };
     Some(Found::File(Entry {
@@ -119,6 +132,57 @@ fn classify(root: &Path, r: walkdir::Result<walkdir::DirEntry>) -> Option<Found>
         size: md.len(),
         mtime: mtime_nanos(&md),
     }))
+}
+
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+/// Where the link at `path` points, as written in it, escaped like an id so
+/// that a hostile target cannot put control characters on a terminal.
+fn link_target(path: &Path) -> String {
+    match std::fs::read_link(path) {
+        Ok(t) => {
+            let mut out = String::new();
+            escape_into(t.as_os_str().as_encoded_bytes(), &mut out);
+            out
+        }
+        Err(e) => format!("(unreadable: {e})"),
+    }
+}
+
+/// Why the link at `path` cannot be followed: it leads back to itself (the
+/// system gives up after too many hops), or its target is missing.
+fn link_trouble(path: &Path) -> Reason {
+    match std::fs::metadata(path) {
+        #[cfg(unix)]
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => Reason::LinkLoop,
+        _ => Reason::BrokenLink {
+            target: link_target(path),
+        },
+    }
+}
+
+/// What a file that is neither a folder, a regular file nor a link is.
+pub(super) fn special_kind(ft: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "named pipe (FIFO)";
+        }
+        if ft.is_socket() {
+            return "socket";
+        }
+        if ft.is_block_device() {
+            return "block device";
+        }
+        if ft.is_char_device() {
+            return "character device";
+        }
+    }
+    let _ = ft;
+    "special file"
 }
 
 /// Nanoseconds since the epoch; 0 if the platform cannot say.
@@ -151,8 +215,9 @@ fn is_not_article(name: &std::ffi::OsStr) -> bool {
     )
 }
 
-/// `path` relative to `root`, '/'-separated, with bytes that are not UTF-8
-/// escaped as `%XX` (and a literal '%' as `%25`) so that ids are lossless.
+/// `path` relative to `root`, '/'-separated: the document id. Bytes that are
+/// not UTF-8 and control characters are escaped as `%XX`, and a literal '%'
+/// as `%25`, so ids are printable and lossless ([`id_to_path`] reverses it).
 pub fn rel_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let mut out = String::new();
@@ -168,8 +233,10 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
 fn escape_into(bytes: &[u8], out: &mut String) {
     for chunk in bytes.utf8_chunks() {
         for c in chunk.valid().chars() {
-            if c == '%' {
-                out.push_str("%25");
+            if c == '%' || c.is_control() {
+                for b in c.encode_utf8(&mut [0; 4]).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
             } else {
                 out.push(c);
             }
@@ -177,6 +244,45 @@ fn escape_into(bytes: &[u8], out: &mut String) {
         for b in chunk.invalid() {
             out.push_str(&format!("%{b:02X}"));
         }
+    }
+}
+
+/// The bytes of the relative path an id names: `%XX` back to the byte. A
+/// '%' not followed by two hex digits is taken literally, so an id typed by
+/// hand without escapes still works when it has no such sequence.
+pub fn unescape_id(id: &str) -> Vec<u8> {
+    let b = id.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && let Some(v) = b
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    out
+}
+
+/// The file an id names, under the corpus `root`: the reverse of
+/// [`rel_path`], byte for byte on Unix (file names need not be UTF-8 there).
+pub fn id_to_path(root: &Path, id: &str) -> PathBuf {
+    let bytes = unescape_id(id);
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        root.join(std::ffi::OsStr::from_bytes(&bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        root.join(String::from_utf8_lossy(&bytes).as_ref())
     }
 }
 
@@ -199,6 +305,50 @@ mod tests {
         let root = Path::new("/c");
         assert_eq!(rel_path(root, Path::new("/c/a/b.txt")), "a/b.txt");
         assert_eq!(rel_path(root, Path::new("/c/100%.txt")), "100%25.txt");
+    }
+
+    #[test]
+    fn rel_path_escapes_control_characters() {
+        let root = Path::new("/c");
+        assert_eq!(rel_path(root, Path::new("/c/a\tb\n.txt")), "a%09b%0A.txt");
+        assert_eq!(rel_path(root, Path::new("/c/x\u{7f}")), "x%7F");
+        assert_eq!(rel_path(root, Path::new("/c/c1\u{85}")), "c1%C2%85");
+    }
+
+    #[test]
+    fn unescape_id_table() {
+        for (id, bytes) in [
+            ("a/b.txt", &b"a/b.txt"[..]),
+            ("100%25.txt", b"100%.txt"),
+            ("caf%E9.txt", b"caf\xe9.txt"),
+            ("caf%e9.txt", b"caf\xe9.txt"),
+            ("a%09b", b"a\tb"),
+            // Not an escape: kept as typed.
+            ("100%.txt", b"100%.txt"),
+            ("50%zz", b"50%zz"),
+            ("end%4", b"end%4"),
+            ("%", b"%"),
+        ] {
+            assert_eq!(unescape_id(id), bytes, "{id}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn ids_lead_back_to_their_files() {
+        use std::os::unix::ffi::OsStrExt;
+        let root = Path::new("/corpus");
+        for name in [
+            &b"sport/199.txt"[..],
+            b"caf\xe9/\xff\xfe.txt",
+            b"100%/%25.txt",
+            b"tab\there",
+        ] {
+            let path = root.join(std::ffi::OsStr::from_bytes(name));
+            let id = rel_path(root, &path);
+            assert!(!id.chars().any(char::is_control), "{id:?}");
+            assert_eq!(id_to_path(root, &id), path, "{id}");
+        }
     }
 
     #[cfg(unix)]

@@ -4,3 +4,5 @@
 mod commands;
 mod common;
 mod foundation;
+mod robust;
+mod trouble;
