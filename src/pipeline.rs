@@ -5,7 +5,7 @@
 use crate::article::{self, ParseError};
 use crate::corpus::{Entry, Reason, decode, read};
 use crate::document::{FileMeta, NewsDoc};
-use crate::extract;
+use crate::extract::{self, dates};
 
 /// Settings that change what the pipeline does with a file.
 #[derive(Clone, Debug)]
@@ -57,7 +57,13 @@ pub fn process_bytes(entry: &Entry, bytes: &[u8], opts: &Options) -> Result<Vec<
             } else {
                 extract::Extraction::default()
             };
-            NewsDoc::new(&meta, p.line, format, p.article, None, extraction)
+            // Metadata beats the text, which beats the path; the text and
+            // path are only read when the source had no date of its own.
+            let date = match p.article.date {
+                Some(_) => None,
+                None => dates::find(&p.article.body, &meta.rel),
+            };
+            NewsDoc::new(&meta, p.line, format, p.article, date, extraction)
         })
         .collect();
     Ok(docs)
