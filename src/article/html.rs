@@ -15,7 +15,7 @@
 //! text and link density. Pages it cannot score fall back to the text of
 //! `<article>`, `<main>` or `<body>`.
 
-use super::{Article, ParseError, collapse_ws};
+use super::{Article, ParseError, clean_byline, collapse_ws};
 use crate::extract::dates;
 use chrono::NaiveDate;
 use dom_query::{Document, Selection};
@@ -316,20 +316,6 @@ fn paragraphs(text: &str) -> String {
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join("\n\n")
-}
-
-/// `By Jane Roe` → `Jane Roe`; URLs (some sites put the author's page in
-/// `article:author`) are not names.
-fn clean_byline(raw: &str) -> Option<String> {
-    let s = collapse_ws(raw);
-    if s.starts_with("http://") || s.starts_with("https://") {
-        return None;
-    }
-    let s = match s.get(..3) {
-        Some(p) if p.eq_ignore_ascii_case("by ") => s[3..].trim().to_string(),
-        _ => s,
-    };
-    (!s.is_empty()).then_some(s)
 }
 
 /// Cut the site's name off a page title: `Headline | Site`, `Headline - Site`,

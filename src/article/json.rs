@@ -20,7 +20,9 @@
 //! Parts that are not records are skipped with a warning; a file with no
 //! record at all is malformed.
 
-use super::{Article, Format, Output, ParseError, Parsed, Warning, collapse_ws, html};
+use super::{
+    Article, Format, Output, ParseError, Parsed, Warning, clean_byline, collapse_ws, html,
+};
 use crate::extract::dates;
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
@@ -302,7 +304,9 @@ fn record(map: &Map<String, Value>) -> Result<Article, String> {
         title,
         body,
         credit: None,
-        byline: get(map, BYLINE).and_then(as_text),
+        byline: get(map, BYLINE)
+            .and_then(as_text)
+            .and_then(|b| clean_byline(&b)),
         url: get(map, URL).and_then(as_text),
         date: get(map, DATE).and_then(as_date),
         tags: get(map, TAGS).map(as_list).unwrap_or_default(),
@@ -350,7 +354,7 @@ mod tests {
                 "T2",
                 "Para one still one.\n\nPara two.",
                 d(2011, 11, 12),
-                Some("By Jo"),
+                Some("Jo"),
                 None,
             ),
             (

@@ -7,7 +7,7 @@
 //! list item is a line of its own, code keeps its text. Without a title in the
 //! front matter, the first heading (else the first line) is the title.
 
-use super::{Article, ParseError, collapse_ws};
+use super::{Article, ParseError, clean_byline, collapse_ws};
 use crate::extract::dates;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde_yaml_ng::Value;
@@ -111,7 +111,7 @@ fn front_matter(yaml: &str) -> Result<Front, ParseError> {
         .and_then(|s| dates::parse_date(&s)),
         byline: get(&["author", "authors", "byline", "by"]).and_then(|v| {
             let names = list(v);
-            (!names.is_empty()).then(|| names.join(", "))
+            clean_byline(&names.join(", "))
         }),
         url: get(&["url", "link", "canonical", "permalink"]).and_then(scalar),
         tags: get(&["tags", "keywords", "categories"])

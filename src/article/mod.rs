@@ -176,6 +176,20 @@ pub fn collapse_ws(s: &str) -> String {
     out
 }
 
+/// `By Jane Roe` → `Jane Roe`; URLs (some sites put the author's page in
+/// `article:author`) are not names.
+pub fn clean_byline(raw: &str) -> Option<String> {
+    let s = collapse_ws(raw);
+    if s.starts_with("http://") || s.starts_with("https://") {
+        return None;
+    }
+    let s = match s.get(..3) {
+        Some(p) if p.eq_ignore_ascii_case("by ") => s[3..].trim().to_string(),
+        _ => s,
+    };
+    (!s.is_empty()).then_some(s)
+}
+
 /// Zero-width and byte-order marks that survive decoding in scraped text.
 fn is_invisible(c: char) -> bool {
     matches!(
