@@ -21,7 +21,7 @@
 //! record at all is malformed.
 
 use super::{
-    Article, Format, Output, ParseError, Parsed, Warning, clean_byline, collapse_ws, html,
+    Article, Format, Output, ParseError, Parsed, Unit, Warning, clean_byline, collapse_ws, html,
 };
 use crate::extract::dates;
 use chrono::NaiveDate;
@@ -111,7 +111,8 @@ pub fn parse_json(text: &str) -> Result<Output, ParseError> {
                         article,
                     }),
                     Err(message) => out.warnings.push(Warning {
-                        at: format!("record {n}"),
+                        n,
+                        unit: Unit::Record,
                         message: format!("{message}; skipped"),
                     }),
                 }
@@ -160,7 +161,8 @@ pub fn parse_lines(text: &str) -> Result<Output, ParseError> {
                 article,
             }),
             Err(message) => out.warnings.push(Warning {
-                at: format!("line {n}"),
+                n,
+                unit: Unit::Line,
                 message: format!("{message}; skipped"),
             }),
         }
@@ -399,7 +401,7 @@ mod tests {
         let lines: Vec<_> = out.articles.iter().map(|p| p.line).collect();
         assert_eq!(lines, vec![Some(1), Some(3)]);
         assert_eq!(out.warnings.len(), 1);
-        assert_eq!(out.warnings[0].at, "record 2");
+        assert_eq!(out.warnings[0].to_string().get(..9), Some("record 2:"));
         assert!(matches!(parse_json("[]"), Err(ParseError::Malformed(_))));
         assert!(matches!(parse_json("42"), Err(ParseError::Malformed(_))));
     }
@@ -410,8 +412,8 @@ mod tests {
         let out = parse_lines(text).unwrap();
         let lines: Vec<_> = out.articles.iter().map(|p| p.line).collect();
         assert_eq!(lines, vec![Some(1), Some(5)]);
-        let at: Vec<_> = out.warnings.iter().map(|w| w.at.as_str()).collect();
-        assert_eq!(at, vec!["line 3", "line 4"]);
+        let at: Vec<_> = out.warnings.iter().map(|w| (w.unit, w.n)).collect();
+        assert_eq!(at, vec![(Unit::Line, 3), (Unit::Line, 4)]);
         assert!(out.warnings[0].message.starts_with("not valid JSON"));
         match parse_lines("{bad\n") {
             Err(ParseError::Malformed(m)) => assert!(m.contains("line 1"), "{m}"),

@@ -67,14 +67,30 @@ pub struct Parsed {
 /// JSON Lines line that is not JSON, an array element that is not a record).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Warning {
-    /// Where in the file: `line 3` (JSON Lines) or `record 2` (JSON array).
-    pub at: String,
+    /// The part's number, the `N` its document would have had in `path#N`.
+    pub n: usize,
+    pub unit: Unit,
+    /// What is wrong, ending in "; skipped".
     pub message: String,
+}
+
+/// What a warning's number counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unit {
+    /// A line of a JSON Lines file.
+    Line,
+    /// An element of a JSON array.
+    Record,
 }
 
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.at, self.message)
+        let unit = match self.unit {
+            Unit::Line => "line",
+            Unit::Record => "record",
+        };
+        write!(f, "{unit} {}: {}", self.n, self.message)
     }
 }
 

@@ -156,6 +156,11 @@ pub fn in_text(body: &str) -> Option<NaiveDate> {
                 Some((i, _)) => &line[..i],
                 None => line,
             };
+            // Every accepted date has a four-digit year; most lines have
+            // none, and this check is far cheaper than the patterns.
+            if !has_four_digits(line) {
+                return None;
+            }
             let rest = match p.lead.find(line) {
                 Some(m) => &line[m.end()..],
                 None => line,
@@ -163,6 +168,17 @@ pub fn in_text(body: &str) -> Option<NaiveDate> {
             let (date, len) = date_at_start(rest)?;
             ends_date_line(&rest[len..]).then_some(date)
         })
+}
+
+fn has_four_digits(s: &str) -> bool {
+    let mut run = 0;
+    for b in s.bytes() {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        if run == 4 {
+            return true;
+        }
+    }
+    false
 }
 
 /// A date in the path relative to the corpus root: `…/2011/11/12/…` or a

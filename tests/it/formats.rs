@@ -388,3 +388,45 @@ fn sample_corpus_dates_as_written() {
         assert_eq!(v["document"]["date"].as_str(), date, "{id}");
     }
 }
+
+/// Per-line problems come back from the pipeline as warnings (the index
+/// command prints them; see `pipeline::Processed`).
+#[test]
+fn bad_json_lines_and_array_elements_are_warned_about_by_number() {
+    use newsidx::corpus::Entry;
+    use newsidx::pipeline::{Options, process_full};
+    let run = |rel: &str| {
+        let entry = Entry {
+            path: fixtures().join(rel),
+            rel: rel.to_string(),
+            size: 0,
+            mtime: 0,
+        };
+        match process_full(&entry, &Options::default()) {
+            Ok(p) => p,
+            Err(reason) => panic!("{rel}: {reason}"),
+        }
+    };
+    let p = run("feed.jsonl");
+    let ids: Vec<&str> = p.docs.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["feed.jsonl#1", "feed.jsonl#5"]);
+    let warnings: Vec<String> = p.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("line 2: not valid JSON (") && warnings[0].ends_with("; skipped"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[1].starts_with("line 3: expected a news record")
+            && warnings[1].contains("found keys: id, kind"),
+        "{warnings:?}"
+    );
+    let p = run("records.json");
+    let warnings: Vec<String> = p.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(p.docs.len(), 2);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("record 2: a string where a record was expected"),
+        "{warnings:?}"
+    );
+}
