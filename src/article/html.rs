@@ -47,6 +47,18 @@ pub fn looks_like_html(start: &str) -> bool {
     .any(|tag| head.contains(tag))
 }
 
+/// Whether text opens as a whole HTML document (not a fragment).
+pub fn is_page(start: &str) -> bool {
+    let head: String = start
+        .chars()
+        .take(32)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["<!doctype html", "<html", "<head"]
+        .iter()
+        .any(|t| head.starts_with(t))
+}
+
 /// Whether a scraped text field holds HTML markup rather than plain text.
 pub fn looks_like_fragment(text: &str) -> bool {
     let lower = text.get(..text.len().min(4096)).unwrap_or(text);

@@ -159,7 +159,14 @@ pub fn detect(start: &str, ext: &str) -> Format {
         _ => None,
     };
     match start.as_bytes().first() {
-        Some(b'<') if html::looks_like_html(start) => return Format::Html,
+        // Markdown may open with inline HTML; only a whole page overrides
+        // its extension.
+        Some(b'<')
+            if html::looks_like_html(start)
+                && (by_ext != Some(Format::Markdown) || html::is_page(start)) =>
+        {
+            return Format::Html;
+        }
         Some(b'-') if markdown::has_front_matter(start) => return Format::Markdown,
         Some(b'{') | Some(b'[') => {
             if let Some(f) = json::sniff(start, by_ext == Some(Format::Jsonl)) {
@@ -217,6 +224,38 @@ fn is_invisible(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn detection_by_content_then_extension() {
+        for (start, ext, want) in [
+            ("Grain prices climb\n\nWheat rose.", "txt", Format::Text),
+            ("Grain prices climb", "", Format::Text),
+            ("<!DOCTYPE html><html><p>x</p></html>", "txt", Format::Html),
+            ("<html><body>x</body></html>", "", Format::Html),
+            ("Saved without markup at the top", "html", Format::Html),
+            (
+                "<div>inline html</div>\n\n# Heading",
+                "md",
+                Format::Markdown,
+            ),
+            ("<!doctype html><p>page</p>", "md", Format::Html),
+            ("---\ntitle: x\n---\nbody", "txt", Format::Markdown),
+            ("# Heading\n\nbody", "markdown", Format::Markdown),
+            ("{\"title\": \"x\"}", "txt", Format::Json),
+            (
+                "{\"title\": \"x\"}\n{\"title\": \"y\"}",
+                "json",
+                Format::Jsonl,
+            ),
+            ("{\"title\": \"x\"}", "ndjson", Format::Jsonl),
+            ("{broken", "json", Format::Json),
+            ("{broken", "txt", Format::Text),
+            ("[1, 2]", "", Format::Json),
+            ("[Reuters] wire copy", "txt", Format::Text),
+        ] {
+            assert_eq!(detect(start, ext), want, "{start:?} .{ext}");
+        }
+    }
 
     #[test]
     fn collapse_ws_table() {
