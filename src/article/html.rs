@@ -72,6 +72,48 @@ pub fn fragment_text(html: &str) -> String {
     paragraphs(&Document::fragment(html).formatted_text())
 }
 
+/// An estimate of how deeply the elements of `html` nest, from its tags
+/// alone (one pass, no parsing). Void elements and those whose end tag is
+/// usually left out (`<p>`, `<li>`, `<td>`…) are not counted, so old-style
+/// pages with thousands of unclosed paragraphs do not look deep.
+fn nesting_depth(html: &str) -> usize {
+    const UNCOUNTED: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr", "p", "li", "td", "th", "tr", "dt", "dd", "option", "html",
+        "head", "body", "tbody", "thead",
+    ];
+    let bytes = html.as_bytes();
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(off) = bytes[i..].iter().position(|&b| b == b'<') {
+        i += off + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = if closing { i + 1 } else { i };
+        let len = bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if len == 0 || !bytes[start].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = html[start..start + len].to_ascii_lowercase();
+        if UNCOUNTED.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            let end = bytes[start..].iter().position(|&b| b == b'>');
+            let self_closing = end.is_some_and(|e| e > 0 && bytes[start + e - 1] == b'/');
+            if !self_closing {
+                depth += 1;
+                max = max.max(depth);
+            }
+        }
+    }
+    max
+}
+
 /// Elements that are never article text.
 const FURNITURE: &str = "script, style, noscript, template, iframe, svg, canvas, form, button, \
     nav, header, footer, aside, [role=navigation], [role=banner], [role=contentinfo], \
@@ -126,7 +168,21 @@ const NOISE_WORDS: &[&str] = &[
     "mostread",
 ];
 
+/// Real pages nest a few dozen elements deep. The HTML parser and the
+/// readability scorer both slow down with the square of the depth, so a page
+/// nested deeper than `MAX_SCORED_DEPTH` is read without scoring (the text of
+/// its `<article>`/`<main>`/`<body>`), and one deeper than `MAX_DEPTH` is
+/// refused: it would cost seconds, and no news site builds pages like that.
+const MAX_SCORED_DEPTH: usize = 256;
+const MAX_DEPTH: usize = 2000;
+
 pub fn parse(html: &str) -> Result<Article, ParseError> {
+    let depth = nesting_depth(html);
+    if depth > MAX_DEPTH {
+        return Err(ParseError::Malformed(format!(
+            "HTML nested about {depth} elements deep (the limit is {MAX_DEPTH}); not a saved article page"
+        )));
+    }
     let doc = Document::from(html);
     let meta = Meta::read(&doc);
     let cfg = Config {
@@ -138,10 +194,14 @@ pub fn parse(html: &str) -> Result<Article, ParseError> {
     // JSON-LD lives in <script> elements, which go with the furniture.
     let ld = reader.parse_json_ld();
     strip_furniture(&reader.doc);
-    let mut body = reader
-        .parse()
-        .map(|a| paragraphs(&a.text_content))
-        .unwrap_or_default();
+    let mut body = if depth <= MAX_SCORED_DEPTH {
+        reader
+            .parse()
+            .map(|a| paragraphs(&a.text_content))
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
     if body.is_empty() {
         body = fallback_text(&reader.doc);
     }
@@ -419,6 +479,31 @@ mod tests {
         for junk in ["Home", "cookies", "Copyright", "var x"] {
             assert!(!a.body.contains(junk), "{junk} in {}", a.body);
         }
+    }
+
+    #[test]
+    fn nesting_depth_estimates() {
+        assert_eq!(nesting_depth("<div><div><span>x</span></div></div>"), 3);
+        assert_eq!(nesting_depth("<p>a<p>b<p>c<br><img src=x/>"), 0);
+        assert_eq!(nesting_depth("<div/><div></div>"), 1);
+        assert_eq!(nesting_depth("a < b and </c> <1"), 0);
+    }
+
+    #[test]
+    fn absurdly_deep_pages_are_refused_and_deep_ones_read_without_scoring() {
+        let deep = |n: usize| {
+            format!(
+                "<html><body>{}<p>Deep text here.</p>{}</body></html>",
+                "<div>".repeat(n),
+                "</div>".repeat(n)
+            )
+        };
+        match parse(&deep(MAX_DEPTH + 1)) {
+            Err(ParseError::Malformed(m)) => assert!(m.contains("nested"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        let a = parse(&deep(MAX_SCORED_DEPTH + 1)).unwrap();
+        assert_eq!(a.body, "Deep text here.");
     }
 
     #[test]
