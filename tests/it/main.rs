@@ -3,6 +3,7 @@
 
 mod commands;
 mod common;
+mod formats;
 mod foundation;
 mod robust;
 mod trouble;
