@@ -37,20 +37,34 @@ pub enum Command {
     )]
     Parse(ParseArgs),
     /// Print the document model in force (schema/news.toml)
+    #[command(
+        after_help = "Examples:\n  newsidx schema\n  newsidx schema --format json | jq '.fields[].name'"
+    )]
     Schema(SchemaArgs),
     /// Print one stored document by id
-    #[command(after_help = "Example:\n  newsidx show energy/india-japan-rare-earth-pact.txt")]
+    #[command(
+        after_help = "Examples:\n  newsidx show energy/india-japan-rare-earth-pact.txt\n  newsidx show energy/india-japan-rare-earth-pact.txt --format json | jq .document.countries\n\nExit codes: 0 shown, 2 no such document or no index."
+    )]
     Show(ShowArgs),
     /// Print statistics about the index
+    #[command(
+        after_help = "Reports documents, size on disk, segments, date range, sections, and the most-named\ncountries and ministers (documents naming each).\n\nExamples:\n  newsidx stats\n  newsidx stats --top 20\n  newsidx stats --format json | jq .documents"
+    )]
     Stats(StatsArgs),
     /// Run saved queries with expectations (for CI)
     #[command(
-        after_help = "Example:\n  newsidx check sample-corpus-queries.toml --format junit > report.xml"
+        after_help = "QUERIES.toml holds [[query]] tables:\n  [[query]]\n  name = \"rare earth pact first\"\n  q = '\"rare earth\"'\n  min_hits = 3                 # also max_hits\n  first = \"energy/india-japan-rare-earth-pact.txt\"\n  must_include = [\"energy/japan-vietnam-nuclear-rare-earth-deal.txt\"]   # in the top_k (10)\n  must_not_include = [\"economy/thanksgiving-turkey-prices-record.txt\"]  # among all hits\n  top_facet = { section = \"energy\" }   # or country, minister\n  default_operator = \"or\"      # default and\n\nPrints PASS/FAIL per query and `N passed, N failed`.\n\nExamples:\n  newsidx check tests/data/sample-queries.toml\n  newsidx check queries.toml --format junit > check-report.xml\n\nExit codes: 0 all passed, 1 some failed, 2 a query or the file is invalid."
     )]
     Check(CheckArgs),
     /// Measure ranking quality from relevance judgments
+    #[command(
+        after_help = "Files are tab-separated; `#` comments, blank lines and a `query_id` header are allowed.\n  QUERIES: query_id<TAB>query\n  QRELS:   query_id<TAB>doc_id<TAB>grade   (grade 0 = not relevant, 1 relevant, 2 highly …)\nUnjudged documents count as not relevant. Metrics: P@k, MRR, MAP (over the top --depth),\nnDCG@k (gain 2^grade-1, discount log2(rank+1)).\n\nExamples:\n  newsidx eval tests/data/eval/queries.tsv tests/data/eval/qrels.tsv\n  newsidx eval queries.tsv qrels.tsv --min-ndcg 0.8 --min-map 0.7 --format json\n\nExit codes: 0 done (and thresholds met), 1 a --min-* threshold missed, 2 error."
+    )]
     Eval(EvalArgs),
     /// Print shell completions or a man page
+    #[command(
+        after_help = "Examples:\n  newsidx completions bash > ~/.local/share/bash-completion/completions/newsidx\n  newsidx completions zsh > ~/.zfunc/_newsidx\n  newsidx completions fish > ~/.config/fish/completions/newsidx.fish\n  newsidx completions man > newsidx.1 && man ./newsidx.1\n  newsidx completions man --out-dir /usr/local/share/man/man1   # newsidx.1, newsidx-search.1, …"
+    )]
     Completions(CompletionsArgs),
 }
 
@@ -236,6 +250,9 @@ pub struct StatsArgs {
     pub location: IndexLocation,
     #[arg(long, value_enum, default_value_t)]
     pub format: SummaryFormat,
+    /// How many countries and ministers to list
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -266,6 +283,35 @@ pub struct EvalArgs {
     pub location: IndexLocation,
     #[arg(long, value_enum, default_value_t)]
     pub format: SummaryFormat,
+    /// Cutoff of P@k and nDCG@k
+    #[arg(long, value_name = "K", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub k: u64,
+    /// Hits ranked per query for MRR and MAP
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub depth: u64,
+    /// How bare terms of the queries combine
+    #[arg(long, value_enum, default_value_t)]
+    pub default_operator: Operator,
+    /// Exit 1 when mean P@k is below this
+    #[arg(long, value_name = "X", value_parser = parse_unit)]
+    pub min_precision: Option<f64>,
+    /// Exit 1 when MRR is below this
+    #[arg(long, value_name = "X", value_parser = parse_unit)]
+    pub min_mrr: Option<f64>,
+    /// Exit 1 when MAP is below this
+    #[arg(long, value_name = "X", value_parser = parse_unit)]
+    pub min_map: Option<f64>,
+    /// Exit 1 when mean nDCG@k is below this
+    #[arg(long, value_name = "X", value_parser = parse_unit)]
+    pub min_ndcg: Option<f64>,
+}
+
+/// A metric threshold: a number from 0 to 1.
+pub fn parse_unit(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("{s:?} is not a number from 0 to 1")),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -283,6 +329,10 @@ pub enum Shell {
 pub struct CompletionsArgs {
     #[arg(value_enum)]
     pub shell: Shell,
+    /// Write files into this folder instead of printing (for `man`: one page
+    /// per subcommand besides newsidx.1)
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 }
 
 /// `16M`, `512K`, `1G` or plain bytes.

@@ -12,10 +12,12 @@
 //! [`index`] and [`search`] know tantivy.
 
 pub mod article;
+pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod corpus;
 pub mod document;
+pub mod eval;
 pub mod exit;
 pub mod extract;
 pub mod index;

@@ -2,10 +2,10 @@
 //! normalize → extract → `NewsDoc`s. Used by `index` (on worker threads) and
 //! by `parse` (for a single file), so both see exactly the same documents.
 
-use crate::article::{self, ParseError};
+use crate::article::{self, ParseError, Warning};
 use crate::corpus::{Entry, Reason, decode, read};
 use crate::document::{FileMeta, NewsDoc};
-use crate::extract;
+use crate::extract::{self, dates};
 
 /// Settings that change what the pipeline does with a file.
 #[derive(Clone, Debug)]
@@ -24,14 +24,38 @@ impl Default for Options {
     }
 }
 
-/// Read and process one file.
-pub fn process(entry: &Entry, opts: &Options) -> Result<Vec<NewsDoc>, Reason> {
-    let bytes = read::read(entry, opts.max_file_size)?;
-    process_bytes(entry, &bytes, opts)
+/// What the pipeline made of one file: its documents, and the parts of the
+/// file that were skipped (a JSON Lines line that is not JSON). Warnings are
+/// for the caller to print as `PATH: line N: problem` and count; they do not
+/// stop the file's other documents.
+#[derive(Clone, Debug)]
+pub struct Processed {
+    pub docs: Vec<NewsDoc>,
+    pub warnings: Vec<Warning>,
 }
 
-/// Process bytes already read from `entry`.
+/// Read and process one file (its warnings dropped: see [`process_full`]).
+pub fn process(entry: &Entry, opts: &Options) -> Result<Vec<NewsDoc>, Reason> {
+    process_full(entry, opts).map(|p| p.docs)
+}
+
+/// Read and process one file, with its per-part warnings.
+pub fn process_full(entry: &Entry, opts: &Options) -> Result<Processed, Reason> {
+    let bytes = read::read(entry, opts.max_file_size)?;
+    process_bytes_full(entry, &bytes, opts)
+}
+
+/// Process bytes already read from `entry` (warnings dropped).
 pub fn process_bytes(entry: &Entry, bytes: &[u8], opts: &Options) -> Result<Vec<NewsDoc>, Reason> {
+    process_bytes_full(entry, bytes, opts).map(|p| p.docs)
+}
+
+/// Process bytes already read from `entry`, with per-part warnings.
+pub fn process_bytes_full(
+    entry: &Entry,
+    bytes: &[u8],
+    opts: &Options,
+) -> Result<Processed, Reason> {
     let decoded = decode::decode(bytes)?;
     let meta = FileMeta {
         rel: entry.rel.clone(),
@@ -45,11 +69,13 @@ pub fn process_bytes(entry: &Entry, bytes: &[u8], opts: &Options) -> Result<Vec<
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    let (format, parsed) = article::parse(&decoded.text, &ext).map_err(|e| match e {
+    let out = article::parse(&decoded.text, &ext).map_err(|e| match e {
         ParseError::Empty => Reason::Empty,
         ParseError::Malformed(error) => Reason::Malformed { error },
     })?;
-    let docs = parsed
+    let format = out.format;
+    let docs = out
+        .articles
         .into_iter()
         .map(|p| {
             let extraction = if opts.extract {
@@ -57,10 +83,19 @@ pub fn process_bytes(entry: &Entry, bytes: &[u8], opts: &Options) -> Result<Vec<
             } else {
                 extract::Extraction::default()
             };
-            NewsDoc::new(&meta, p.line, format, p.article, None, extraction)
+            // Metadata beats the text, which beats the path; the text and
+            // path are only read when the source had no date of its own.
+            let date = match p.article.date {
+                Some(_) => None,
+                None => dates::find(&p.article.body, &meta.rel),
+            };
+            NewsDoc::new(&meta, p.line, format, p.article, date, extraction)
         })
         .collect();
-    Ok(docs)
+    Ok(Processed {
+        docs,
+        warnings: out.warnings,
+    })
 }
 
 /// The content hash that incremental indexing compares.

@@ -5,6 +5,9 @@
 //! tantivy, so they are tested with tables of strings.
 
 pub mod boilerplate;
+pub mod html;
+pub mod json;
+pub mod markdown;
 pub mod text;
 
 use chrono::NaiveDate;
@@ -52,11 +55,65 @@ impl Format {
 }
 
 /// An article together with where inside its file it came from: `line` is
-/// the 1-based line of a JSON Lines record, `None` for whole-file formats.
+/// the 1-based line of a JSON Lines record, or the 1-based position of a
+/// record in a JSON array; `None` for formats with one article per file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Parsed {
     pub line: Option<usize>,
     pub article: Article,
+}
+
+/// A problem with one part of a file whose other parts were still read (a
+/// JSON Lines line that is not JSON, an array element that is not a record).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// The part's number, the `N` its document would have had in `path#N`.
+    pub n: usize,
+    pub unit: Unit,
+    /// What is wrong, ending in "; skipped".
+    pub message: String,
+}
+
+/// What a warning's number counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unit {
+    /// A line of a JSON Lines file.
+    Line,
+    /// An element of a JSON array.
+    Record,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unit = match self.unit {
+            Unit::Line => "line",
+            Unit::Record => "record",
+        };
+        write!(f, "{unit} {}: {}", self.n, self.message)
+    }
+}
+
+/// What `parse` made of one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Output {
+    pub format: Format,
+    pub articles: Vec<Parsed>,
+    /// Parts of the file that were skipped; the articles above are still good.
+    pub warnings: Vec<Warning>,
+}
+
+impl Output {
+    fn one(format: Format, article: Article) -> Output {
+        Output {
+            format,
+            articles: vec![Parsed {
+                line: None,
+                article,
+            }],
+            warnings: Vec::new(),
+        }
+    }
 }
 
 /// Why a file's text could not be made into an article.
@@ -68,20 +125,57 @@ pub enum ParseError {
     Malformed(String),
 }
 
-/// Recognise the format of `text` and parse it into articles. `ext` is the
-/// file's extension (lower case, without the dot), used only when the content
-/// does not say what it is.
-pub fn parse(text: &str, ext: &str) -> Result<(Format, Vec<Parsed>), ParseError> {
-    let format = Format::Text;
-    let _ = ext;
-    let article = text::parse(text)?;
-    Ok((
-        format,
-        vec![Parsed {
-            line: None,
-            article,
-        }],
-    ))
+/// Recognise the format of `text` and parse it into articles.
+///
+/// The content decides first: a page that opens with HTML markup is HTML, a
+/// `---` front-matter block is Markdown, text that opens with `{` or `[` and
+/// parses as JSON is JSON (one object per line: JSON Lines). Only when the
+/// content does not say is `ext` (the file's extension, lower case, without
+/// the dot) used: `md`/`markdown`, `html`/`htm`, `json`, `jsonl`/`ndjson`;
+/// anything else is plain text. Looking costs a glance at the first bytes, so
+/// plain-text corpora pay nearly nothing for it.
+pub fn parse(text: &str, ext: &str) -> Result<Output, ParseError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let start = text.trim_start();
+    if start.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    match detect(start, ext) {
+        Format::Text => text::parse(text).map(|a| Output::one(Format::Text, a)),
+        Format::Markdown => markdown::parse(text).map(|a| Output::one(Format::Markdown, a)),
+        Format::Html => html::parse(text).map(|a| Output::one(Format::Html, a)),
+        Format::Json => json::parse_json(start),
+        Format::Jsonl => json::parse_lines(text),
+    }
+}
+
+/// The format of a file whose text (leading white space removed) is `start`.
+pub fn detect(start: &str, ext: &str) -> Format {
+    let by_ext = match ext {
+        "md" | "markdown" | "mdown" | "mkd" => Some(Format::Markdown),
+        "html" | "htm" | "xhtml" => Some(Format::Html),
+        "json" => Some(Format::Json),
+        "jsonl" | "ndjson" => Some(Format::Jsonl),
+        _ => None,
+    };
+    match start.as_bytes().first() {
+        // Markdown may open with inline HTML; only a whole page overrides
+        // its extension.
+        Some(b'<')
+            if html::looks_like_html(start)
+                && (by_ext != Some(Format::Markdown) || html::is_page(start)) =>
+        {
+            return Format::Html;
+        }
+        Some(b'-') if markdown::has_front_matter(start) => return Format::Markdown,
+        Some(b'{') | Some(b'[') => {
+            if let Some(f) = json::sniff(start, by_ext == Some(Format::Jsonl)) {
+                return f;
+            }
+        }
+        _ => {}
+    }
+    by_ext.unwrap_or(Format::Text)
 }
 
 /// Collapse runs of white space to one space and trim; drop control
@@ -105,6 +199,20 @@ pub fn collapse_ws(s: &str) -> String {
     out
 }
 
+/// `By Jane Roe` → `Jane Roe`; URLs (some sites put the author's page in
+/// `article:author`) are not names.
+pub fn clean_byline(raw: &str) -> Option<String> {
+    let s = collapse_ws(raw);
+    if s.starts_with("http://") || s.starts_with("https://") {
+        return None;
+    }
+    let s = match s.get(..3) {
+        Some(p) if p.eq_ignore_ascii_case("by ") => s[3..].trim().to_string(),
+        _ => s,
+    };
+    (!s.is_empty()).then_some(s)
+}
+
 /// Zero-width and byte-order marks that survive decoding in scraped text.
 fn is_invisible(c: char) -> bool {
     matches!(
@@ -116,6 +224,38 @@ fn is_invisible(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn detection_by_content_then_extension() {
+        for (start, ext, want) in [
+            ("Grain prices climb\n\nWheat rose.", "txt", Format::Text),
+            ("Grain prices climb", "", Format::Text),
+            ("<!DOCTYPE html><html><p>x</p></html>", "txt", Format::Html),
+            ("<html><body>x</body></html>", "", Format::Html),
+            ("Saved without markup at the top", "html", Format::Html),
+            (
+                "<div>inline html</div>\n\n# Heading",
+                "md",
+                Format::Markdown,
+            ),
+            ("<!doctype html><p>page</p>", "md", Format::Html),
+            ("---\ntitle: x\n---\nbody", "txt", Format::Markdown),
+            ("# Heading\n\nbody", "markdown", Format::Markdown),
+            ("{\"title\": \"x\"}", "txt", Format::Json),
+            (
+                "{\"title\": \"x\"}\n{\"title\": \"y\"}",
+                "json",
+                Format::Jsonl,
+            ),
+            ("{\"title\": \"x\"}", "ndjson", Format::Jsonl),
+            ("{broken", "json", Format::Json),
+            ("{broken", "txt", Format::Text),
+            ("[1, 2]", "", Format::Json),
+            ("[Reuters] wire copy", "txt", Format::Text),
+        ] {
+            assert_eq!(detect(start, ext), want, "{start:?} .{ext}");
+        }
+    }
 
     #[test]
     fn collapse_ws_table() {

@@ -56,11 +56,13 @@ pub fn parse_with(text: &str, bp: &Boilerplate) -> Result<Article, ParseError> {
             flush(&mut current, &mut paragraphs);
             continue;
         }
-        if credit.is_none() && paragraphs.is_empty() && current.is_empty() {
-            if let Some(c) = bp.credit(&t) {
-                credit = Some(c.to_string());
-                continue;
-            }
+        if credit.is_none()
+            && paragraphs.is_empty()
+            && current.is_empty()
+            && let Some(c) = bp.credit(&t)
+        {
+            credit = Some(c.to_string());
+            continue;
         }
         if before_body && current.is_empty() && t.eq_ignore_ascii_case(&title) {
             continue;

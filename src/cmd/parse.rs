@@ -29,8 +29,16 @@ pub fn run(a: ParseArgs) -> anyhow::Result<Outcome> {
             size: md.len(),
             mtime: walk::mtime_nanos(&md),
         };
-        match pipeline::process(&entry, &opts) {
-            Ok(docs) => all.extend(docs),
+        match pipeline::process_full(&entry, &opts) {
+            Ok(p) => {
+                for w in &p.warnings {
+                    eprintln!(
+                        "newsidx: {}: {w}",
+                        sanitize(&path.display().to_string(), false)
+                    );
+                }
+                all.extend(p.docs);
+            }
             Err(reason) => {
                 eprintln!(
                     "newsidx: {}: {reason}",

@@ -1,9 +1,14 @@
-//! `newsidx schema`: the document model in force.
+//! `newsidx schema`: the document model in force, as its TOML source or as
+//! JSON (`schema/schema-output.schema.json`).
 
 use crate::cli::{SchemaArgs, SummaryFormat};
 use crate::exit::Outcome;
 use crate::model::{Model, SOURCE};
 use std::io::Write;
+
+/// Version of the JSON output's layout. The model's own version, which
+/// changes when the fields do, is `model_version`.
+pub const SCHEMA_OUTPUT_VERSION: u32 = 1;
 
 pub fn run(a: SchemaArgs) -> anyhow::Result<Outcome> {
     let mut out = std::io::stdout().lock();
@@ -30,7 +35,11 @@ pub fn run(a: SchemaArgs) -> anyhow::Result<Outcome> {
                 .collect();
             serde_json::to_writer_pretty(
                 &mut out,
-                &serde_json::json!({"version": m.version, "fields": fields}),
+                &serde_json::json!({
+                    "version": SCHEMA_OUTPUT_VERSION,
+                    "model_version": m.version,
+                    "fields": fields,
+                }),
             )?;
             writeln!(out)?;
         }

@@ -1,10 +1,14 @@
-//! `newsidx show ID`: one stored document.
+//! `newsidx show ID`: one stored document, as text or as JSON
+//! (`schema/show-output.schema.json`).
 
 use crate::cli::{ShowArgs, SummaryFormat};
 use crate::exit::Outcome;
 use crate::index::NewsIndex;
 use crate::render::sanitize;
 use std::io::Write;
+
+/// Version of the show JSON; bumped when a key changes meaning or goes.
+pub const SHOW_VERSION: u32 = 1;
 
 pub fn run(a: ShowArgs) -> anyhow::Result<Outcome> {
     let ix = NewsIndex::open(&a.location.resolve())?;
@@ -19,7 +23,7 @@ pub fn run(a: ShowArgs) -> anyhow::Result<Outcome> {
         SummaryFormat::Json => {
             serde_json::to_writer_pretty(
                 &mut out,
-                &serde_json::json!({"version": 1, "document": d}),
+                &serde_json::json!({"version": SHOW_VERSION, "document": d}),
             )?;
             writeln!(out)?;
         }
@@ -39,20 +43,40 @@ pub fn run(a: ShowArgs) -> anyhow::Result<Outcome> {
                     writeln!(out, "{:<10} {}", format!("{k}:"), sanitize(v, false))?;
                 }
             }
-            if !d.ministers.is_empty() {
-                writeln!(
-                    out,
-                    "ministers: {}",
-                    sanitize(&d.ministers.join(", "), false)
-                )?;
+            // Roles and codes when the index has them, bare names otherwise.
+            let ministers: Vec<String> = if d.minister_roles.is_empty() {
+                d.ministers.clone()
+            } else {
+                d.minister_roles
+                    .iter()
+                    .map(|m| match &m.country_code {
+                        Some(c) => format!("{} ({}, {c})", m.name, m.role),
+                        None => format!("{} ({})", m.name, m.role),
+                    })
+                    .collect()
+            };
+            if !ministers.is_empty() {
+                writeln!(out, "ministers: {}", sanitize(&ministers.join("; "), false))?;
             }
             if !d.countries.is_empty() {
-                writeln!(
-                    out,
-                    "countries: {}",
-                    sanitize(&d.countries.join(", "), false)
-                )?;
+                let countries: Vec<String> = if d.country_codes.len() == d.countries.len() {
+                    d.countries
+                        .iter()
+                        .zip(&d.country_codes)
+                        .map(|(n, c)| format!("{n} ({c})"))
+                        .collect()
+                } else {
+                    d.countries.clone()
+                };
+                writeln!(out, "countries: {}", sanitize(&countries.join(", "), false))?;
             }
+            writeln!(
+                out,
+                "format:    {}, {}, {} bytes",
+                sanitize(&d.format, false),
+                sanitize(&d.encoding, false),
+                d.size
+            )?;
             writeln!(out, "\n{}", sanitize(&d.body, true))?;
         }
     }

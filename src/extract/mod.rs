@@ -4,6 +4,8 @@
 //! `schema/`, parsed once on first use (never at start-up of a search that
 //! does not need them).
 
+pub mod dates;
+
 use serde::{Deserialize, Serialize};
 
 /// A minister the article names, with the office as written.

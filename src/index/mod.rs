@@ -3,6 +3,7 @@
 //! Together with `search`, the only code that uses tantivy.
 
 pub mod schema;
+pub mod stats;
 pub mod writer;
 
 use crate::model::Model;

@@ -190,10 +190,10 @@ impl Fields {
         for m in &d.ministers {
             doc.add_text(self.ministers, m);
         }
-        if !d.minister_roles.is_empty() {
-            if let Ok(json) = serde_json::to_string(&d.minister_roles) {
-                doc.add_text(self.minister_roles, json);
-            }
+        if !d.minister_roles.is_empty()
+            && let Ok(json) = serde_json::to_string(&d.minister_roles)
+        {
+            doc.add_text(self.minister_roles, json);
         }
         for c in &d.countries {
             doc.add_text(self.countries, c);

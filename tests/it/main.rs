@@ -1,7 +1,9 @@
 //! The one integration-test binary: whole-process behaviour of `newsidx`,
 //! one module per concern.
 
+mod commands;
 mod common;
+mod formats;
 mod foundation;
 mod robust;
 mod trouble;
