@@ -1,8 +1,10 @@
 //! Human output for a terminal: rank, title, id, date, countries, snippet,
-//! with matches in bold colour when colour is on.
+//! with matches in bold colour when colour is on; then facet counts and a
+//! timeline bar chart when asked. Article text always goes through
+//! `sanitize`, so no control character from a document reaches the terminal.
 
 use super::{Color, sanitize};
-use crate::search::hit::{Hit, Results};
+use crate::search::hit::{FacetCount, Hit, Results, TimelineBucket};
 use std::io::{self, Write};
 
 const MATCH_ON: &str = "\x1b[1;31m";
@@ -34,9 +36,86 @@ pub fn write_results(w: &mut dyn Write, r: &Results, color: Color) -> io::Result
         )
     };
     match color {
-        Color::Always => writeln!(w, "{DIM_ON}{summary}{OFF}"),
-        Color::Never => writeln!(w, "{summary}"),
+        Color::Always => writeln!(w, "{DIM_ON}{summary}{OFF}")?,
+        Color::Never => writeln!(w, "{summary}")?,
     }
+    for (name, counts) in &r.facets {
+        write_facet(w, name, counts, color)?;
+    }
+    if let Some(t) = &r.timeline {
+        write_timeline(w, t, color)?;
+    }
+    Ok(())
+}
+
+fn heading(w: &mut dyn Write, text: &str, color: Color) -> io::Result<()> {
+    writeln!(w)?;
+    match color {
+        Color::Always => writeln!(w, "{BOLD_ON}{text}{OFF}"),
+        Color::Never => writeln!(w, "{text}"),
+    }
+}
+
+/// `country` facet: one value per line, counts right-aligned.
+fn write_facet(
+    w: &mut dyn Write,
+    name: &str,
+    counts: &[FacetCount],
+    color: Color,
+) -> io::Result<()> {
+    heading(w, &format!("{name} (documents)"), color)?;
+    if counts.is_empty() {
+        return writeln!(w, "  (none)");
+    }
+    let labels: Vec<String> = counts
+        .iter()
+        .map(|c| match &c.code {
+            Some(code) => sanitize(&format!("{} ({code})", c.value), false),
+            None => sanitize(&c.value, false),
+        })
+        .collect();
+    let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let digits = counts
+        .iter()
+        .map(|c| c.count.to_string().len())
+        .max()
+        .unwrap_or(1);
+    for (label, c) in labels.iter().zip(counts) {
+        let pad = width - label.chars().count();
+        writeln!(w, "  {label}{}  {:>digits$}", " ".repeat(pad), c.count)?;
+    }
+    Ok(())
+}
+
+/// Widest bar of the timeline, in characters.
+const BAR: u64 = 40;
+
+/// Hits per period as horizontal bars, scaled to the busiest period.
+fn write_timeline(w: &mut dyn Write, t: &[TimelineBucket], color: Color) -> io::Result<()> {
+    let unit = if t.first().is_some_and(|b| b.period.len() == 4) {
+        "year"
+    } else {
+        "month"
+    };
+    heading(w, &format!("timeline (hits per {unit})"), color)?;
+    if t.is_empty() {
+        return writeln!(w, "  (no dated hits)");
+    }
+    let max = t.iter().map(|b| b.count).max().unwrap_or(0).max(1);
+    for b in t {
+        // A period with hits always shows at least one block.
+        let len = if b.count == 0 {
+            0
+        } else {
+            (b.count * BAR).div_ceil(max)
+        };
+        let bar = "█".repeat(len as usize);
+        match color {
+            Color::Always => writeln!(w, "  {:<7} {MATCH_ON}{bar}{OFF} {}", b.period, b.count)?,
+            Color::Never => writeln!(w, "  {:<7} {bar} {}", b.period, b.count)?,
+        }
+    }
+    Ok(())
 }
 
 fn plural(n: usize) -> &'static str {
@@ -77,14 +156,12 @@ fn marked(text: &str, marks: &[[usize; 2]], color: Color, base: &str) -> String 
     let mut next = marks.iter().peekable();
     let mut inside_until: Option<usize> = None;
     for (i, c) in text.chars().enumerate() {
-        if let Some(end) = inside_until {
-            if i == end {
-                if on {
-                    out.push_str(OFF);
-                    out.push_str(base);
-                }
-                inside_until = None;
+        if inside_until == Some(i) {
+            if on {
+                out.push_str(OFF);
+                out.push_str(base);
             }
+            inside_until = None;
         }
         if inside_until.is_none() {
             while next.peek().is_some_and(|m| m[1] <= i) {

@@ -1,19 +1,28 @@
-//! Query → rank → highlight: turns a request into [`hit::Results`].
+//! Query → rank → highlight: turns a [`Request`] into [`hit::Results`].
 //!
-//! [`query`] reads the user's query, [`build`] makes tantivy queries of it,
-//! [`highlight`] marks what matched. Results are plain values for `render`.
+//! [`query`] reads the user's query (pure), [`build`] makes a tantivy query
+//! of it, [`highlight`] marks what matched, [`facets`] and [`timeline`] count
+//! over all matches when asked. Results are plain values for `render`.
+//! Work is proportional to what is shown: stored documents are read only for
+//! the page, counting runs only for `--facet`/`--timeline`.
 
+pub mod build;
+pub mod facets;
+pub mod highlight;
 pub mod hit;
+pub mod query;
+pub mod timeline;
 
 use crate::index::NewsIndex;
-use anyhow::{Context, Result, anyhow};
-use hit::{Hit, Marked, Results};
+use anyhow::{Context, Result};
+use build::Filters;
+use facets::{Facet, Tally};
+use highlight::Highlighter;
+pub use hit::{Hit, Results};
 use std::path::PathBuf;
 use std::time::Instant;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::QueryParser;
-use tantivy::snippet::SnippetGenerator;
-use tantivy::{ReloadPolicy, TantivyDocument};
+use tantivy::{DateTime, DocAddress, ReloadPolicy, Score, SegmentReader, TantivyDocument};
 
 /// How bare terms combine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -23,6 +32,15 @@ pub enum DefaultOperator {
     Or,
 }
 
+/// The order of hits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Score,
+    /// Newest first; undated documents last.
+    Date,
+}
+
 /// What to search for and how to present it.
 #[derive(Clone, Debug)]
 pub struct Request {
@@ -30,8 +48,16 @@ pub struct Request {
     pub limit: usize,
     pub offset: usize,
     pub default_operator: DefaultOperator,
-    /// Characters of body text in a snippet.
+    pub sort: Sort,
+    pub filters: Filters,
+    pub facets: Vec<Facet>,
+    pub timeline: bool,
+    /// Characters of body text per snippet passage.
     pub snippet_chars: usize,
+    /// Passages per snippet.
+    pub fragments: usize,
+    /// Skip reading documents (for `--count`).
+    pub count_only: bool,
 }
 
 impl Default for Request {
@@ -41,7 +67,13 @@ impl Default for Request {
             limit: 10,
             offset: 0,
             default_operator: DefaultOperator::And,
+            sort: Sort::Score,
+            filters: Filters::default(),
+            facets: Vec::new(),
+            timeline: false,
             snippet_chars: 200,
+            fragments: 1,
+            count_only: false,
         }
     }
 }
@@ -49,6 +81,8 @@ impl Default for Request {
 /// Run `req` against `ix`.
 pub fn search(ix: &NewsIndex, req: &Request) -> Result<Results> {
     let start = Instant::now();
+    let root = query::parse(&req.query, req.default_operator)?;
+    let q = build::build(&ix.index.schema(), &root, &req.filters)?;
     let reader = ix
         .index
         .reader_builder()
@@ -56,87 +90,88 @@ pub fn search(ix: &NewsIndex, req: &Request) -> Result<Results> {
         .try_into()
         .context("cannot open an index reader")?;
     let searcher = reader.searcher();
-    let f = &ix.fields;
-    let mut parser =
-        QueryParser::for_index(&ix.index, vec![f.title, f.body, f.ministers, f.countries]);
-    for (def, boost) in crate::model::Model::get().default_fields() {
-        if let Ok(field) = ix.index.schema().get_field(&def.name) {
-            parser.set_field_boost(field, boost);
+
+    let tally = (!req.facets.is_empty() || req.timeline).then(|| Tally {
+        facets: req.facets.clone(),
+        timeline: req.timeline,
+    });
+    let limit = if req.count_only { 0 } else { req.limit };
+    let (top, total, tallied): (Vec<(Score, DocAddress)>, usize, _) = if limit == 0 {
+        let (total, t) = searcher.search(&q, &(Count, tally))?;
+        (Vec::new(), total, t)
+    } else {
+        let page = TopDocs::with_limit(limit).and_offset(req.offset);
+        match req.sort {
+            Sort::Score => searcher.search(&q, &(page.order_by_score(), Count, tally))?,
+            Sort::Date => {
+                let by_date = page.tweak_score(|seg: &SegmentReader| {
+                    let dates = seg
+                        .fast_fields()
+                        .column_opt::<DateTime>("date")
+                        .ok()
+                        .flatten();
+                    move |doc, score: Score| {
+                        let secs = dates
+                            .as_ref()
+                            .and_then(|c| c.first(doc))
+                            .map_or(i64::MIN, |d| d.into_timestamp_secs());
+                        (secs, score)
+                    }
+                });
+                let (top, total, t) = searcher.search(&q, &(by_date, Count, tally))?;
+                let top = top.into_iter().map(|((_, s), a)| (s, a)).collect();
+                (top, total, t)
+            }
+        }
+    };
+
+    let mut hits = Vec::with_capacity(top.len());
+    if !top.is_empty() {
+        let hl = Highlighter::new(&root);
+        let f = &ix.fields;
+        let corpus = ix.stamp.corpus.clone().map(PathBuf::from);
+        for (i, (score, addr)) in top.into_iter().enumerate() {
+            let tdoc: TantivyDocument = searcher
+                .doc(addr)
+                .context("cannot read a document from the index")?;
+            let doc = f.read(&tdoc);
+            let snippet = hl.snippet(&doc.body, req.snippet_chars, req.fragments);
+            let title_highlights = hl.title_marks(&doc.title);
+            let file = doc.id.split('#').next().unwrap_or(&doc.id);
+            let path = match &corpus {
+                Some(r) => r.join(file).display().to_string(),
+                None => file.to_string(),
+            };
+            hits.push(Hit {
+                rank: req.offset + i + 1,
+                score,
+                path,
+                doc,
+                snippet,
+                title_highlights,
+            });
         }
     }
-    if req.default_operator == DefaultOperator::And {
-        parser.set_conjunction_by_default();
-    }
-    let query = parser
-        .parse_query(&req.query)
-        .map_err(|e| anyhow!("invalid query {:?}: {e}", req.query))?;
-    let (top, total) = searcher.search(
-        &query,
-        &(
-            TopDocs::with_limit(req.limit.max(1))
-                .and_offset(req.offset)
-                .order_by_score(),
-            Count,
+
+    let (facets, timeline) = match tallied {
+        Some(t) => (
+            req.facets
+                .iter()
+                .zip(t.facets)
+                .map(|(f, counts)| (f.name().to_string(), facets::top(*f, counts)))
+                .collect(),
+            req.timeline.then(|| timeline::buckets(&t.months)),
         ),
-    )?;
-    let mut body_gen = SnippetGenerator::create(&searcher, &*query, f.body)?;
-    body_gen.set_max_num_chars(req.snippet_chars);
-    let title_gen = SnippetGenerator::create(&searcher, &*query, f.title)?;
-    let root = ix.stamp.corpus.clone().map(PathBuf::from);
-    let mut hits = Vec::new();
-    for (i, (score, addr)) in top.into_iter().take(req.limit).enumerate() {
-        let tdoc: TantivyDocument = searcher.doc(addr)?;
-        let doc = f.read(&tdoc);
-        let snip = body_gen.snippet(&doc.body);
-        let snippet = Marked {
-            text: snip.fragment().to_string(),
-            highlights: char_ranges(snip.fragment(), snip.highlighted()),
-        };
-        let mut tgen = title_gen.snippet(&doc.title);
-        tgen.set_snippet_prefix_postfix("", "");
-        let title_highlights = if tgen.fragment() == doc.title {
-            char_ranges(&doc.title, tgen.highlighted())
-        } else {
-            Vec::new()
-        };
-        let path = match &root {
-            Some(r) => r
-                .join(doc.id.split('#').next().unwrap_or(&doc.id))
-                .display()
-                .to_string(),
-            None => doc.id.clone(),
-        };
-        hits.push(Hit {
-            rank: req.offset + i + 1,
-            score,
-            path,
-            doc,
-            snippet,
-            title_highlights,
-        });
-    }
+        None => (Vec::new(), None),
+    };
     Ok(Results {
         query: req.query.clone(),
         total_hits: total,
         took_ms: start.elapsed().as_secs_f64() * 1000.0,
         hits,
-        facets: Vec::new(),
-        timeline: None,
+        facets,
+        timeline,
     })
-}
-
-/// Byte ranges into `text` as character ranges.
-pub fn char_ranges(text: &str, ranges: &[std::ops::Range<usize>]) -> Vec<[usize; 2]> {
-    ranges
-        .iter()
-        .filter(|r| text.is_char_boundary(r.start) && text.is_char_boundary(r.end))
-        .map(|r| {
-            [
-                text[..r.start].chars().count(),
-                text[..r.end].chars().count(),
-            ]
-        })
-        .collect()
 }
 
 /// The stored document with this id, if the index has one.
