@@ -267,7 +267,27 @@ fn is_sentence_start(chars: &[char], p: usize) -> bool {
         newline |= chars[k - 1] == '\n';
         k -= 1;
     }
-    newline || k == 0 || matches!(chars[k - 1], '.' | '!' | '?' | '…' | '"' | '”')
+    if newline || k == 0 {
+        return true;
+    }
+    match chars[k - 1] {
+        '!' | '?' | '…' | '"' | '”' => true,
+        '.' => !abbreviation(&chars[..k - 1]),
+        _ => false,
+    }
+}
+
+/// Whether the word ending here is a short capitalised abbreviation ("No",
+/// "Mr", "U.S", "Gen") whose full stop does not end a sentence.
+fn abbreviation(before: &[char]) -> bool {
+    let word: Vec<char> = before
+        .iter()
+        .rev()
+        .take_while(|c| c.is_alphabetic() || **c == '.')
+        .copied()
+        .collect();
+    let letters = word.iter().filter(|c| c.is_alphabetic()).count();
+    word.last().is_some_and(|c| c.is_uppercase()) && (letters <= 3 || word.contains(&'.'))
 }
 
 /// Where a passage showing a match at `s` begins: a sentence start shortly
@@ -532,6 +552,18 @@ mod tests {
         let m = h.snippet("First words here.\n\nSecond paragraph.", 200, 1);
         assert_eq!(m.text, "First words here. Second paragraph.");
         assert!(m.highlights.is_empty());
+    }
+
+    #[test]
+    fn passages_start_at_sentences_not_abbreviations() {
+        let text = "Earlier news. A blast hit the No. 3 reactor at Fukushima today.";
+        let chars: Vec<char> = text.chars().collect();
+        let at = text.find("Fukushima").unwrap();
+        assert_eq!(window_start(&chars, at, 200), 14);
+        assert!(is_sentence_start(&chars, 14));
+        assert!(!is_sentence_start(&chars, 34), "after No.");
+        let us = "Talks with the U.S. resumed.".chars().collect::<Vec<_>>();
+        assert!(!is_sentence_start(&us, 20));
     }
 
     #[test]

@@ -189,3 +189,196 @@ pub fn get_by_id(ix: &NewsIndex, id: &str) -> Result<Option<crate::document::Sto
         None => Ok(None),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The search over a small in-memory index whose documents carry dates,
+    //! countries and ministers directly (no corpus, no extraction).
+
+    use super::*;
+    use crate::article::Format;
+    use crate::document::NewsDoc;
+    use crate::index::{Stamp, schema};
+    use chrono::NaiveDate;
+
+    fn doc(
+        id: &str,
+        title: &str,
+        date: Option<(i32, u32, u32)>,
+        countries: &[(&str, &str)],
+        ministers: &[&str],
+    ) -> NewsDoc {
+        NewsDoc {
+            id: id.into(),
+            file: id.into(),
+            title: title.into(),
+            body: format!("{title}. A reactor story.\n\nMore text follows here."),
+            credit: None,
+            byline: None,
+            url: None,
+            section: crate::document::section_of(id),
+            date: date.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d)),
+            ministers: ministers.iter().map(|s| s.to_string()).collect(),
+            minister_roles: Vec::new(),
+            countries: countries.iter().map(|c| c.0.to_string()).collect(),
+            country_codes: countries.iter().map(|c| c.1.to_string()).collect(),
+            format: Format::Text,
+            encoding: "utf-8".into(),
+            size: 0,
+            mtime: 0,
+            hash: 0,
+        }
+    }
+
+    fn index() -> NewsIndex {
+        let (s, fields) = schema::build(crate::model::Model::get()).unwrap();
+        let index = tantivy::Index::create_in_ram(s);
+        schema::register_analyzers(&index);
+        let mut w: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let docs = [
+            doc(
+                "energy/blast.txt",
+                "Fukushima blast",
+                Some((2011, 3, 14)),
+                &[("Japan", "JP")],
+                &["Yukio Edano"],
+            ),
+            doc(
+                "diplomacy/gemba.txt",
+                "Gemba visits Delhi",
+                Some((2011, 12, 28)),
+                &[("India", "IN"), ("Japan", "JP")],
+                &["Koichiro Gemba", "S.M. Krishna"],
+            ),
+            doc("science/undated.txt", "Undated story", None, &[], &[]),
+            doc(
+                "diplomacy/hanoi.txt",
+                "Clinton in Hanoi",
+                Some((2010, 7, 23)),
+                &[("United States", "US"), ("Vietnam", "VN")],
+                &["Hillary Clinton"],
+            ),
+        ];
+        for d in &docs {
+            w.add_document(fields.to_doc(d)).unwrap();
+        }
+        w.commit().unwrap();
+        NewsIndex {
+            index,
+            fields,
+            stamp: Stamp::current(None),
+            dir: PathBuf::new(),
+        }
+    }
+
+    fn run(ix: &NewsIndex, query: &str, f: impl FnOnce(&mut Request)) -> Results {
+        let mut req = Request {
+            query: query.into(),
+            ..Request::default()
+        };
+        f(&mut req);
+        search(ix, &req).unwrap()
+    }
+
+    fn ids(r: &Results) -> Vec<&str> {
+        r.hits.iter().map(|h| h.doc.id.as_str()).collect()
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, d)
+    }
+
+    #[test]
+    fn date_filters_are_inclusive_days() {
+        let ix = index();
+        let r = run(&ix, "*", |r| {
+            r.filters.since = day(2011, 3, 14);
+            r.filters.until = day(2011, 12, 28);
+        });
+        let mut got = ids(&r);
+        got.sort();
+        assert_eq!(got, ["diplomacy/gemba.txt", "energy/blast.txt"]);
+        let r = run(&ix, "date:2011-03", |_| {});
+        assert_eq!(ids(&r), ["energy/blast.txt"]);
+        let r = run(&ix, "reactor date:2010", |_| {});
+        assert_eq!(ids(&r), ["diplomacy/hanoi.txt"]);
+    }
+
+    #[test]
+    fn sort_by_date_puts_undated_last() {
+        let ix = index();
+        let r = run(&ix, "reactor", |r| r.sort = Sort::Date);
+        assert_eq!(
+            ids(&r),
+            [
+                "diplomacy/gemba.txt",
+                "energy/blast.txt",
+                "diplomacy/hanoi.txt",
+                "science/undated.txt"
+            ]
+        );
+    }
+
+    #[test]
+    fn country_and_minister_fields_and_filters() {
+        let ix = index();
+        let sorted = |r: Results| {
+            let mut v: Vec<String> = r.hits.into_iter().map(|h| h.doc.id).collect();
+            v.sort();
+            v
+        };
+        let jp = sorted(run(&ix, "country:JP", |_| {}));
+        assert_eq!(jp, ["diplomacy/gemba.txt", "energy/blast.txt"]);
+        assert_eq!(sorted(run(&ix, "country:jp", |_| {})), jp);
+        assert_eq!(
+            sorted(run(&ix, "*", |r| r.filters.countries = vec!["JP".into()])),
+            jp
+        );
+        let gemba = sorted(run(&ix, "minister:gemba", |_| {}));
+        assert_eq!(gemba, ["diplomacy/gemba.txt"]);
+        assert_eq!(
+            sorted(run(&ix, "minister:\"Koichiro Gemba\"", |_| {})),
+            gemba
+        );
+        assert_eq!(sorted(run(&ix, "minister:krishna", |_| {})), gemba);
+        assert_eq!(
+            sorted(run(&ix, "*", |r| r.filters.ministers = vec!["Gemba".into()])),
+            gemba
+        );
+        // A bare word searches the ministers field too (boost 2).
+        assert_eq!(sorted(run(&ix, "edano", |_| {})), ["energy/blast.txt"]);
+    }
+
+    #[test]
+    fn facets_and_timeline_count_every_match() {
+        let ix = index();
+        let r = run(&ix, "*", |r| {
+            r.limit = 1;
+            r.facets = vec![Facet::Country, Facet::Section, Facet::Minister];
+            r.timeline = true;
+        });
+        assert_eq!(r.hits.len(), 1);
+        let (name, countries) = &r.facets[0];
+        assert_eq!(name, "country");
+        assert_eq!(countries[0].value, "Japan");
+        assert_eq!(countries[0].count, 2);
+        assert_eq!(countries.iter().map(|c| c.count).sum::<u64>(), 5);
+        let (_, sections) = &r.facets[1];
+        assert_eq!(sections[0].value, "diplomacy");
+        assert_eq!(sections[0].count, 2);
+        assert_eq!(r.facets[2].1.len(), 4);
+        let t = r.timeline.unwrap();
+        assert_eq!(t.first().map(|b| b.period.as_str()), Some("2010-07"));
+        assert_eq!(t.last().map(|b| b.period.as_str()), Some("2011-12"));
+        assert_eq!(t.len(), 18);
+        assert_eq!(t.iter().map(|b| b.count).sum::<u64>(), 3);
+    }
+
+    #[test]
+    fn count_only_reads_no_documents() {
+        let ix = index();
+        let r = run(&ix, "reactor", |r| r.count_only = true);
+        assert_eq!(r.total_hits, 4);
+        assert!(r.hits.is_empty());
+    }
+}
