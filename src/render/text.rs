@@ -18,7 +18,12 @@ pub fn write_results(w: &mut dyn Write, r: &Results, color: Color) -> io::Result
     }
     let shown = r.hits.len();
     let from = r.hits.first().map(|h| h.rank).unwrap_or(0);
-    let summary = if shown == 0 {
+    let summary = if shown == 0 && r.total_hits > 0 {
+        format!(
+            "no hits on this page ({} in all; lower --offset)",
+            r.total_hits
+        )
+    } else if shown == 0 {
         format!("no hits for {}", sanitize(&r.query, false))
     } else if shown == r.total_hits {
         format!(
@@ -194,6 +199,45 @@ mod tests {
         assert_eq!(
             marked("rare earth", &[[0, 4]], Color::Never, ""),
             "rare earth"
+        );
+    }
+
+    #[test]
+    fn timeline_bars_scale_to_the_busiest_period() {
+        let t = [("2011-03", 4), ("2011-04", 0), ("2011-05", 1)].map(|(p, c)| TimelineBucket {
+            period: p.into(),
+            count: c,
+        });
+        let mut out = Vec::new();
+        write_timeline(&mut out, &t, Color::Never).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[1], "timeline (hits per month)");
+        assert_eq!(lines[2], format!("  2011-03 {} 4", "█".repeat(40)));
+        assert_eq!(lines[3], "  2011-04  0");
+        assert_eq!(lines[4], format!("  2011-05 {} 1", "█".repeat(10)));
+    }
+
+    #[test]
+    fn facet_values_are_aligned_with_codes() {
+        let counts = [
+            FacetCount {
+                value: "Japan".into(),
+                code: Some("JP".into()),
+                count: 12,
+            },
+            FacetCount {
+                value: "South Korea".into(),
+                code: Some("KR".into()),
+                count: 3,
+            },
+        ];
+        let mut out = Vec::new();
+        write_facet(&mut out, "country", &counts, Color::Never).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "\ncountry (documents)\n  Japan (JP)        12\n  South Korea (KR)   3\n"
         );
     }
 
