@@ -311,7 +311,7 @@ fn window_start(chars: &[char], s: usize, max: usize) -> usize {
 /// of a word, trailing space dropped.
 fn window_end(chars: &[char], start: usize, max: usize) -> usize {
     let n = chars.len();
-    let mut e = (start + max).min(n);
+    let mut e = start.saturating_add(max).min(n);
     if e < n {
         let mut k = e;
         while k > start && !chars[k].is_whitespace() {
@@ -544,6 +544,14 @@ mod tests {
         assert_eq!(m.highlights.len(), 2);
         let one = h.snippet(&text, 40, 1);
         assert_eq!(one.highlights.len(), 1);
+    }
+
+    #[test]
+    fn huge_sizes_do_not_overflow() {
+        let h = Highlighter::new(&parse("gemba", DefaultOperator::And).unwrap());
+        let m = h.snippet("Gemba spoke.\n\nThen left.", usize::MAX, usize::MAX);
+        assert_eq!(m.text, "Gemba spoke. Then left.");
+        assert_eq!(m.highlights, vec![[0, 5]]);
     }
 
     #[test]

@@ -95,12 +95,20 @@ pub fn search(ix: &NewsIndex, req: &Request) -> Result<Results> {
         facets: req.facets.clone(),
         timeline: req.timeline,
     });
-    let limit = if req.count_only { 0 } else { req.limit };
+    // tantivy reserves room for `limit + offset` hits up front: never more
+    // than the index holds, whatever was asked.
+    let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    let offset = req.offset.min(docs);
+    let limit = if req.count_only {
+        0
+    } else {
+        req.limit.min(docs - offset)
+    };
     let (top, total, tallied): (Vec<(Score, DocAddress)>, usize, _) = if limit == 0 {
         let (total, t) = searcher.search(&q, &(Count, tally))?;
         (Vec::new(), total, t)
     } else {
-        let page = TopDocs::with_limit(limit).and_offset(req.offset);
+        let page = TopDocs::with_limit(limit).and_offset(offset);
         match req.sort {
             Sort::Score => searcher.search(&q, &(page.order_by_score(), Count, tally))?,
             Sort::Date => {
@@ -143,7 +151,7 @@ pub fn search(ix: &NewsIndex, req: &Request) -> Result<Results> {
                 None => file.to_string(),
             };
             hits.push(Hit {
-                rank: req.offset + i + 1,
+                rank: offset + i + 1,
                 score,
                 path,
                 doc,
@@ -372,6 +380,16 @@ mod tests {
         assert_eq!(t.last().map(|b| b.period.as_str()), Some("2011-12"));
         assert_eq!(t.len(), 18);
         assert_eq!(t.iter().map(|b| b.count).sum::<u64>(), 3);
+    }
+
+    #[test]
+    fn huge_limits_and_offsets_are_clamped() {
+        let ix = index();
+        let r = run(&ix, "reactor", |r| r.limit = usize::MAX);
+        assert_eq!(r.hits.len(), 4);
+        let r = run(&ix, "reactor", |r| r.offset = usize::MAX);
+        assert!(r.hits.is_empty());
+        assert_eq!(r.total_hits, 4);
     }
 
     #[test]

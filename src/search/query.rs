@@ -108,6 +108,7 @@ pub fn parse(input: &str, op: DefaultOperator) -> Result<Node, QueryError> {
         tokens,
         pos: 0,
         op,
+        depth: 0,
     };
     if p.tokens.is_empty() {
         return Err(p.err(
@@ -299,7 +300,13 @@ struct Parser<'a> {
     tokens: Vec<Token>,
     pos: usize,
     op: DefaultOperator,
+    /// Nesting of parentheses and prefixes, bounded so that a hostile query
+    /// cannot overflow the stack.
+    depth: usize,
 }
+
+/// Deepest nesting of `(`, NOT, `-` and `+` accepted.
+const MAX_DEPTH: usize = 64;
 
 /// The field a group applies to, and where it was named.
 type FieldCtx<'a> = Option<(&'a str, usize)>;
@@ -383,6 +390,19 @@ impl Parser<'_> {
         let Some(t) = self.tokens.get(self.pos).cloned() else {
             return Err(self.err(self.end_col(), "the query ends too early"));
         };
+        if self.depth >= MAX_DEPTH {
+            return Err(self.err(
+                t.col,
+                format!("the query nests more than {MAX_DEPTH} levels deep"),
+            ));
+        }
+        self.depth += 1;
+        let node = self.unary_inner(field, t);
+        self.depth -= 1;
+        node
+    }
+
+    fn unary_inner(&mut self, field: FieldCtx, t: Token) -> Result<Node, QueryError> {
         match t.tok {
             Tok::Not | Tok::Minus | Tok::Plus => {
                 self.pos += 1;
@@ -721,6 +741,8 @@ mod tests {
             ("\"\"", 1, "empty phrase"),
             ("   ", 1, "the query is empty"),
             ("NOT", 1, "NOT has nothing after it"),
+            (&"(".repeat(100_000), 65, "nests more than 64"),
+            (&"NOT ".repeat(100_000), 257, "nests more than 64"),
         ];
         for (input, col, msg) in table {
             let e = parse(input, And).expect_err(input);
