@@ -6,4 +6,5 @@ mod common;
 mod formats;
 mod foundation;
 mod robust;
+mod search;
 mod trouble;
