@@ -24,7 +24,7 @@ use crate::render::sanitize;
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -167,9 +167,11 @@ pub fn summary_line(s: &Summary) -> String {
 struct Job {
     entry: Entry,
     verdict: Verdict,
+    /// Size and mtime the index holds for it, if any.
+    indexed: Option<(u64, i64)>,
 }
 
-/// What a worker (or the walk, for skips) hands to the writer thread.
+/// What a worker (or the decider, for skips) hands to the writer thread.
 enum Work {
     /// New documents for a file; `replaces`: its old ones go first.
     Docs {
@@ -177,22 +179,25 @@ enum Work {
         docs: Vec<NewsDoc>,
         replaces: bool,
     },
-    /// Read and hashed: the content is the one indexed.
+    /// Read and hashed: the content is the one indexed. `moved`: under
+    /// another size or mtime than the index holds (worth a cache entry).
     Same {
         entry: Entry,
         hash: u64,
+        moved: bool,
     },
-    Skipped(Skip),
+    /// Not indexable now; `indexed`: the index holds a version of it.
+    Skipped { skip: Skip, indexed: bool },
 }
 
-/// What the walk settled by itself.
+/// What the decider settled by itself.
 #[derive(Default)]
-struct WalkTally<'a> {
-    /// Indexed files the walk met (as files or as skips).
-    found: HashSet<&'a str>,
+struct WalkTally {
+    /// By `FileState::slot`: indexed files the walk met (as files or skips).
+    found: Vec<bool>,
     unchanged: usize,
     /// Cache entries that vouched for a file and still hold.
-    kept_seen: Vec<(&'a str, Seen)>,
+    kept_seen: Vec<(String, Seen)>,
     /// Files whose metadata could not be trusted and had to be read.
     checked: usize,
 }
@@ -220,17 +225,22 @@ pub fn index_corpus(corpus: &Path, index_dir: &Path, settings: &Settings) -> Res
     index::check_index_dir(index_dir)?;
     std::fs::create_dir_all(index_dir)
         .with_context(|| format!("cannot create index folder {}", index_dir.display()))?;
+    if index_dir.canonicalize().is_ok_and(|d| d == corpus) {
+        bail!(
+            "the index folder {} is the corpus folder itself; give another folder with --index (a hidden one inside the corpus, such as CORPUS/.newsidx, is fine)",
+            index_dir.display()
+        );
+    }
     let _lock = IndexLock::acquire(index_dir)?;
 
     let (ix, fresh) = open_for_update(index_dir, corpus, settings.rebuild)?;
-    let (state, seen) = if fresh {
-        (IndexState::default(), SeenCache::default())
+    let reader = if fresh { None } else { Some(ix.reader()?) };
+    let searcher = reader.as_ref().map(|r| r.searcher());
+    let empty_at_start = searcher.as_ref().is_none_or(|s| s.num_docs() == 0);
+    let seen = if fresh {
+        SeenCache::default()
     } else {
-        let reader = ix.reader()?;
-        (
-            state::read(&reader.searcher())?,
-            SeenCache::load(index_dir, &corpus_name),
-        )
+        SeenCache::load(index_dir, &corpus_name)
     };
     let cutoff = if fresh {
         None
@@ -240,7 +250,7 @@ pub fn index_corpus(corpus: &Path, index_dir: &Path, settings: &Settings) -> Res
     // Commits before the end may claim only what was true at the start, or,
     // for an index filled by this run alone, what this run's reads prove.
     let stamp_during = Stamp {
-        verified_before: if state.files.is_empty() {
+        verified_before: if empty_at_start {
             Some(state::cutoff_for_run(start_ns))
         } else {
             cutoff
@@ -276,6 +286,9 @@ pub fn index_corpus(corpus: &Path, index_dir: &Path, settings: &Settings) -> Res
         .map(|n| n.get())
         .unwrap_or(1)
         .max(1);
+    // The walk runs ahead while the decider reads the index's state: on an
+    // unchanged corpus these two are nearly all the work, on two threads.
+    let (found_tx, found_rx) = crossbeam_channel::bounded::<Found>(8192);
     let (job_tx, job_rx) = crossbeam_channel::bounded::<Job>(256);
     let (work_tx, work_rx) = crossbeam_channel::bounded::<Work>(256);
     let walk_opts = WalkOptions {
@@ -283,14 +296,25 @@ pub fn index_corpus(corpus: &Path, index_dir: &Path, settings: &Settings) -> Res
         exclude: vec![PathBuf::from(index_dir)],
     };
 
-    let tally = std::thread::scope(|s| -> Result<WalkTally<'_>> {
-        let walker = {
+    let (state, tally) = std::thread::scope(|s| -> Result<(IndexState, WalkTally)> {
+        s.spawn(move || {
+            for found in walk::walk(corpus, &walk_opts) {
+                if found_tx.send(found).is_err() {
+                    break;
+                }
+            }
+        });
+        let decider = {
             let work_tx = work_tx.clone();
-            let (state, seen, progress) = (&state, &seen, progress.clone());
-            s.spawn(move || {
-                walk_and_decide(
-                    corpus, &walk_opts, state, seen, cutoff, &job_tx, &work_tx, &progress,
-                )
+            let (seen, progress) = (&seen, progress.clone());
+            s.spawn(move || -> Result<(IndexState, WalkTally)> {
+                let state = match &searcher {
+                    Some(searcher) => state::read(searcher)?,
+                    None => IndexState::default(),
+                };
+                let tally =
+                    decide_all(found_rx, &state, seen, cutoff, &job_tx, &work_tx, &progress);
+                Ok((state, tally))
             })
         };
         for _ in 0..workers {
@@ -333,13 +357,9 @@ pub fn index_corpus(corpus: &Path, index_dir: &Path, settings: &Settings) -> Res
                     summary.bytes += entry.size;
                     changes_since_commit += docs.len() + usize::from(replaces);
                 }
-                Work::Same { entry, hash } => {
+                Work::Same { entry, hash, moved } => {
                     summary.unchanged += 1;
                     summary.bytes += entry.size;
-                    let moved = state
-                        .files
-                        .get(&entry.rel)
-                        .is_some_and(|f| (f.size, f.mtime) != (entry.size, entry.mtime));
                     if moved {
                         new_seen.insert(
                             entry.rel,
@@ -351,7 +371,7 @@ pub fn index_corpus(corpus: &Path, index_dir: &Path, settings: &Settings) -> Res
                         );
                     }
                 }
-                Work::Skipped(skip) => {
+                Work::Skipped { skip, indexed } => {
                     if skip.reason.is_problem() {
                         progress.suspend(|| {
                             eprintln!("newsidx: {}: {}", sanitize(&skip.path, false), skip.reason)
@@ -359,7 +379,7 @@ pub fn index_corpus(corpus: &Path, index_dir: &Path, settings: &Settings) -> Res
                     }
                     if keeps_indexed_version(&skip.reason) {
                         kept.push(skip.path.clone());
-                    } else if state.files.contains_key(&skip.path) {
+                    } else if indexed {
                         writer_for(&mut writer, &ix, &stamp_during)?.delete_file(&skip.path);
                         summary.removed += 1;
                         changes_since_commit += 1;
@@ -385,8 +405,8 @@ pub fn index_corpus(corpus: &Path, index_dir: &Path, settings: &Settings) -> Res
                 }
             }
         }
-        match walker.join() {
-            Ok(tally) => Ok(tally),
+        match decider.join() {
+            Ok(r) => r,
             Err(_) => bail!("the corpus walk failed unexpectedly"),
         }
     })?;
@@ -394,8 +414,11 @@ pub fn index_corpus(corpus: &Path, index_dir: &Path, settings: &Settings) -> Res
     summary.unchanged += tally.unchanged;
     let gone: Vec<&String> = state
         .files
-        .keys()
-        .filter(|rel| !tally.found.contains(rel.as_str()) && !is_kept(rel, &kept))
+        .iter()
+        .filter(|(rel, f)| {
+            !tally.found.get(f.slot as usize).copied().unwrap_or(false) && !is_kept(rel, &kept)
+        })
+        .map(|(rel, _)| rel)
         .collect();
     if !gone.is_empty() {
         let w = writer_for(&mut writer, &ix, &stamp_during)?;
@@ -423,9 +446,7 @@ pub fn index_corpus(corpus: &Path, index_dir: &Path, settings: &Settings) -> Res
         verified_before: Some(state::cutoff_for_run(start_ns)),
         files: new_seen,
     };
-    for (rel, s) in tally.kept_seen {
-        cache.files.insert(rel.to_string(), s);
-    }
+    cache.files.extend(tally.kept_seen);
     // A run that changed nothing and trusted everything leaves the folder
     // untouched.
     if summary.commits > 0 || tally.checked > 0 || cache.files != seen.files {
@@ -495,55 +516,62 @@ fn is_kept(rel: &str, kept: &[String]) -> bool {
     })
 }
 
-/// The walk thread: settle what metadata can settle, send the rest to the
-/// workers and skips straight to the writer thread.
-#[allow(clippy::too_many_arguments)]
-fn walk_and_decide<'a>(
-    corpus: &Path,
-    opts: &WalkOptions,
-    state: &'a IndexState,
+/// The decider thread: settle what metadata can settle, send the rest to
+/// the workers and skips straight to the writer thread.
+fn decide_all(
+    found_rx: crossbeam_channel::Receiver<Found>,
+    state: &IndexState,
     seen: &SeenCache,
     cutoff: Option<i64>,
     job_tx: &crossbeam_channel::Sender<Job>,
     work_tx: &crossbeam_channel::Sender<Work>,
     progress: &ProgressBar,
-) -> WalkTally<'a> {
-    let mut t = WalkTally::default();
-    for found in walk::walk(corpus, opts) {
+) -> WalkTally {
+    let mut t = WalkTally {
+        found: vec![false; state.files.len()],
+        ..WalkTally::default()
+    };
+    let show = !progress.is_hidden();
+    for found in found_rx {
         let rel = match &found {
             Found::File(e) => e.rel.as_str(),
             Found::Skipped(s) => s.path.as_str(),
         };
-        let indexed: Option<(&'a String, &'a FileState)> = state.files.get_key_value(rel);
-        if let Some((key, _)) = indexed {
-            t.found.insert(key.as_str());
+        let indexed: Option<&FileState> = state.files.get(rel);
+        if let Some(slot) = indexed.and_then(|f| t.found.get_mut(f.slot as usize)) {
+            *slot = true;
         }
         let sent = match found {
-            Found::Skipped(skip) => work_tx.send(Work::Skipped(skip)).is_ok(),
+            Found::Skipped(skip) => work_tx
+                .send(Work::Skipped {
+                    skip,
+                    indexed: indexed.is_some(),
+                })
+                .is_ok(),
             Found::File(entry) => {
-                let verdict = state::decide(
-                    entry.size,
-                    entry.mtime,
-                    indexed.map(|(_, f)| f),
-                    seen.files.get(&entry.rel),
-                    cutoff,
-                );
+                let cached = seen.files.get(&entry.rel);
+                let verdict = state::decide(entry.size, entry.mtime, indexed, cached, cutoff);
                 match verdict {
                     Verdict::Unchanged | Verdict::UnchangedSeen => {
                         t.unchanged += 1;
-                        progress.inc(1);
-                        if let (Verdict::UnchangedSeen, Some((key, _)), Some(s)) =
-                            (verdict, indexed, seen.files.get(&entry.rel))
-                        {
-                            t.kept_seen.push((key.as_str(), *s));
+                        if show {
+                            progress.inc(1);
+                        }
+                        if let (Verdict::UnchangedSeen, Some(s)) = (verdict, cached) {
+                            t.kept_seen.push((entry.rel, *s));
                         }
                         true
                     }
-                    Verdict::Check { .. } => {
-                        t.checked += 1;
-                        job_tx.send(Job { entry, verdict }).is_ok()
+                    Verdict::Check { .. } | Verdict::New | Verdict::Replace => {
+                        t.checked += usize::from(matches!(verdict, Verdict::Check { .. }));
+                        job_tx
+                            .send(Job {
+                                entry,
+                                verdict,
+                                indexed: indexed.map(|f| (f.size, f.mtime)),
+                            })
+                            .is_ok()
                     }
-                    Verdict::New | Verdict::Replace => job_tx.send(Job { entry, verdict }).is_ok(),
                 }
             }
         };
@@ -556,16 +584,24 @@ fn walk_and_decide<'a>(
 
 /// A worker's part: read what must be read, and process what changed.
 fn work_on(job: Job, opts: &pipeline::Options) -> Work {
-    let Job { entry, verdict } = job;
-    let skip = |entry: &Entry, reason| {
-        Work::Skipped(Skip {
+    let Job {
+        entry,
+        verdict,
+        indexed,
+    } = job;
+    let skip = |entry: &Entry, reason| Work::Skipped {
+        skip: Skip {
             path: entry.rel.clone(),
             reason,
-        })
+        },
+        indexed: indexed.is_some(),
     };
     let (bytes, replaces) = match verdict {
         Verdict::Check { hash } => match read::read(&entry, opts.max_file_size) {
-            Ok(b) if pipeline::content_hash(&b) == hash => return Work::Same { entry, hash },
+            Ok(b) if pipeline::content_hash(&b) == hash => {
+                let moved = indexed != Some((entry.size, entry.mtime));
+                return Work::Same { entry, hash, moved };
+            }
             Ok(b) => (b, true),
             Err(reason) => return skip(&entry, reason),
         },

@@ -295,6 +295,13 @@ fn a_folder_that_is_not_an_index_is_never_written() {
         .map(|e| e.expect("entry").file_name())
         .collect();
     assert_eq!(names, ["notes.txt"]);
+
+    // An empty corpus folder is empty, but still not the place for its index.
+    let empty = tempfile::tempdir().expect("tmp");
+    index_cmd(empty.path(), empty.path(), &[])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is the corpus folder itself"));
 }
 
 #[test]
@@ -547,7 +554,6 @@ fn kill_9_at_random_moments_never_loses_or_duplicates() {
         }
         mutate(corpus.path(), &mut rng, round, &mut next_new);
     }
-    eprintln!("{history:#?}");
     assert!(
         kills >= 10,
         "only {kills} runs were killed mid-way: {history:#?}"
