@@ -16,46 +16,44 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ix=$tmp/ix
 
-ms() {
-    local t0 t1
-    t0=$(date +%s%N)
-    "$@" >/dev/null 2>&1
-    t1=$(date +%s%N)
-    echo $(((t1 - t0) / 1000000))
+# One run → "wall_ms cpu_ms" (cpu = user + sys of the process).
+run() {
+    local TIMEFORMAT='%R %U %S' t
+    t=$({ time "$@" >/dev/null 2>&1; } 2>&1)
+    awk '{ printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000 }' <<<"$t"
 }
 
-stats() { # name values… → "name: min X ms, median Y ms"
-    local name=$1
-    shift
-    local sorted
-    sorted=$(printf '%s\n' "$@" | sort -n)
-    local n=$#
-    local min median
-    min=$(echo "$sorted" | head -1)
-    median=$(echo "$sorted" | sed -n "$(((n + 1) / 2))p")
-    echo "$name: min $min ms, median $median ms (runs: $*)"
-}
+median() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
+minimum() { printf '%s\n' "$@" | sort -n | head -1; }
 
 files=$(find "$corpus" -type f | wc -l)
-echo "corpus: $corpus ($files files)"
+echo "corpus: $corpus ($files files), $runs runs, load: $(cut -d' ' -f1-3 /proc/loadavg)"
 # Warm the page cache, so both kinds of run see the same disk.
 "$bin" index "$corpus" --index "$ix" --no-progress >/dev/null 2>&1
-full=()
-again=()
+full_wall=() full_cpu=() again_wall=() again_cpu=()
 for _ in $(seq "$runs"); do
-    full+=("$(ms "$bin" index "$corpus" --index "$ix" --rebuild --no-progress)")
-    # Files modified within 2 s of the full run would be re-hashed once (the
-    # racy-mtime guard); a real archive's files are older than that.
+    read -r w c < <(run "$bin" index "$corpus" --index "$ix" --rebuild --no-progress)
+    full_wall+=("$w") full_cpu+=("$c")
+    # Files modified within 2 s before a run are re-hashed by the next one
+    # (the racy-mtime guard); a real archive's files are older than that.
     sleep 2
     for _ in 1 2 3; do
-        again+=("$(ms "$bin" index "$corpus" --index "$ix" --no-progress)")
+        read -r w c < <(run "$bin" index "$corpus" --index "$ix" --no-progress)
+        again_wall+=("$w") again_cpu+=("$c")
     done
 done
 "$bin" index "$corpus" --index "$ix" --no-progress --format json |
     grep -E '"(added|updated|removed|unchanged|bytes|commits)"' | tr -d ' \n'
 echo
-stats "full index (--rebuild)" "${full[@]}"
-stats "no-change re-index    " "${again[@]}"
-fmin=$(printf '%s\n' "${full[@]}" | sort -n | sed -n "$(((${#full[@]} + 1) / 2))p")
-amin=$(printf '%s\n' "${again[@]}" | sort -n | sed -n "$(((${#again[@]} + 1) / 2))p")
-awk -v a="$amin" -v f="$fmin" 'BEGIN { printf "no-change / full (medians): %.1f%%\n", 100 * a / f }'
+report() { # name wall[] cpu[]
+    local name=$1 n=$2
+    shift 2
+    local wall=("${@:1:n}") cpu=("${@:n+1}")
+    printf '%-24s wall min %5d ms, median %5d ms; cpu median %5d ms  (wall: %s)\n' "$name" \
+        "$(minimum "${wall[@]}")" "$(median "${wall[@]}")" "$(median "${cpu[@]}")" "${wall[*]}"
+}
+report "full index (--rebuild)" "${#full_wall[@]}" "${full_wall[@]}" "${full_cpu[@]}"
+report "no-change re-index" "${#again_wall[@]}" "${again_wall[@]}" "${again_cpu[@]}"
+awk -v aw="$(median "${again_wall[@]}")" -v fw="$(median "${full_wall[@]}")" \
+    -v ac="$(median "${again_cpu[@]}")" -v fc="$(median "${full_cpu[@]}")" \
+    'BEGIN { printf "no-change / full, medians: wall %.1f%%, cpu %.1f%%\n", 100 * aw / fw, 100 * ac / fc }'
