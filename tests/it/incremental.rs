@@ -580,3 +580,20 @@ fn kill_9_at_random_moments_never_loses_or_duplicates() {
     let v = index_json(corpus.path(), &index, &[]);
     assert_eq!(counts(&v)[..3], [0, 0, 0]);
 }
+
+#[test]
+fn an_index_killed_before_its_first_commit_opens_empty_and_is_filled() {
+    let corpus = tempfile::tempdir().expect("tmp");
+    let index = tempfile::tempdir().expect("tmp");
+    generate(corpus.path(), 3);
+    // What a run killed between creating the index and committing leaves.
+    NewsIndex::create(index.path(), corpus.path()).expect("create");
+    assert_eq!(index_ids(index.path()).len(), 0);
+    newsidx()
+        .args(["search", "trade", "--index"])
+        .arg(index.path())
+        .assert()
+        .code(1);
+    let v = index_json(corpus.path(), index.path(), &[]);
+    assert_eq!(counts(&v), [3, 0, 0, 0]);
+}
