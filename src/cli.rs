@@ -127,10 +127,10 @@ pub struct IndexArgs {
     /// Exit 2 if any file was skipped (after committing everything else)
     #[arg(long)]
     pub strict: bool,
-    /// Commit at least every this many seconds during long runs
+    /// Commit at least every this many seconds during long runs (0: never by time)
     #[arg(long, value_name = "SECS", default_value_t = 30)]
     pub commit_secs: u64,
-    /// Commit at least every this many documents during long runs
+    /// Commit at least every this many changed documents during long runs (0: never by count)
     #[arg(long, value_name = "N", default_value_t = 50_000)]
     pub commit_docs: usize,
     /// Never draw a progress bar

@@ -5,6 +5,7 @@ mod commands;
 mod common;
 mod formats;
 mod foundation;
+mod incremental;
 mod robust;
 mod search;
 mod trouble;
