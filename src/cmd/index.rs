@@ -64,6 +64,18 @@ pub struct Summary {
     pub elapsed_ms: u64,
 }
 
+impl Summary {
+    /// Count a file (or part of one) that was not indexed.
+    fn count_skip(&mut self, skip: Skip) {
+        *self
+            .skipped_by_reason
+            .entry(skip.reason.key().to_string())
+            .or_default() += 1;
+        self.skipped += 1;
+        self.skips.push(skip);
+    }
+}
+
 /// How an index run behaves, resolved from the command line.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -178,6 +190,8 @@ enum Work {
         entry: Entry,
         docs: Vec<NewsDoc>,
         replaces: bool,
+        /// Parts of the file that were left out (bad JSON Lines lines…).
+        warnings: Vec<Skip>,
     },
     /// Read and hashed: the content is the one indexed. `moved`: under
     /// another size or mtime than the index holds (worth a cache entry).
@@ -339,7 +353,14 @@ pub fn index_corpus(corpus: &Path, index_dir: &Path, settings: &Settings) -> Res
                     entry,
                     docs,
                     replaces,
+                    warnings,
                 } => {
+                    for skip in warnings {
+                        progress.suspend(|| {
+                            eprintln!("newsidx: {}: {}", sanitize(&skip.path, false), skip.reason)
+                        });
+                        summary.count_skip(skip);
+                    }
                     let wr = writer_for(&mut writer, &ix, &stamp_during)?;
                     if replaces {
                         wr.delete_file(&entry.rel);
@@ -384,12 +405,7 @@ pub fn index_corpus(corpus: &Path, index_dir: &Path, settings: &Settings) -> Res
                         summary.removed += 1;
                         changes_since_commit += 1;
                     }
-                    *summary
-                        .skipped_by_reason
-                        .entry(skip.reason.key().to_string())
-                        .or_default() += 1;
-                    summary.skipped += 1;
-                    summary.skips.push(skip);
+                    summary.count_skip(skip);
                 }
             }
             if let Some(w) = writer.as_mut() {
@@ -611,9 +627,19 @@ fn work_on(job: Job, opts: &pipeline::Options) -> Work {
         },
     };
     match pipeline::process_bytes(&entry, &bytes, opts) {
-        Ok(docs) => Work::Docs {
+        Ok(p) => Work::Docs {
+            warnings: p
+                .warnings
+                .into_iter()
+                .map(|w| Skip {
+                    path: format!("{}#{}", entry.rel, w.n),
+                    reason: Reason::Malformed {
+                        error: w.message.trim_end_matches("; skipped").to_string(),
+                    },
+                })
+                .collect(),
             entry,
-            docs,
+            docs: p.docs,
             replaces,
         },
         Err(reason) => skip(&entry, reason),

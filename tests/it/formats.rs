@@ -419,7 +419,7 @@ fn sample_corpus_dates_as_written() {
 #[test]
 fn bad_json_lines_and_array_elements_are_warned_about_by_number() {
     use newsidx::corpus::Entry;
-    use newsidx::pipeline::{Options, process_full};
+    use newsidx::pipeline::{Options, process};
     let run = |rel: &str| {
         let entry = Entry {
             path: fixtures().join(rel),
@@ -427,7 +427,7 @@ fn bad_json_lines_and_array_elements_are_warned_about_by_number() {
             size: 0,
             mtime: 0,
         };
-        match process_full(&entry, &Options::default()) {
+        match process(&entry, &Options::default()) {
             Ok(p) => p,
             Err(reason) => panic!("{rel}: {reason}"),
         }
