@@ -1,8 +1,15 @@
 //! Who and where: the ministers and countries an article names, and its date.
 //!
 //! Pure functions over text; the gazetteers they use are data files in
-//! `schema/`, parsed once on first use (never at start-up of a search that
-//! does not need them).
+//! `schema/` (`countries.tsv`, `ministers.toml`), parsed once on first use
+//! (never at start-up of a search that does not need them). One Aho-Corasick
+//! pass over the article finds country words and title keywords together;
+//! `countries` and `ministers` then apply the rules around each match.
+
+mod countries;
+mod gazetteer;
+mod ministers;
+mod text;
 
 use serde::{Deserialize, Serialize};
 
@@ -35,16 +42,101 @@ pub struct Extraction {
 
 /// Extract ministers and countries from an article's title and body.
 pub fn extract(title: &str, body: &str) -> Extraction {
-    let _ = (title, body);
-    Extraction::default()
+    // One buffer so the title's words take part in the same pass; the
+    // blank line keeps names and titles from running across the join.
+    let mut text = String::with_capacity(title.len() + body.len() + 2);
+    text.push_str(title);
+    text.push_str("\n\n");
+    text.push_str(body);
+    let (hits, titles) = countries::scan(&text);
+    let mentions = countries::mentions(&text, &hits);
+    let defs = &gazetteer::countries().defs;
+
+    let mut codes: Vec<u16> = mentions.iter().map(|m| m.country).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let mut countries: Vec<Country> = codes
+        .into_iter()
+        .filter_map(|c| defs.get(c as usize))
+        .map(|d| Country {
+            name: d.name.to_string(),
+            code: d.code.to_string(),
+        })
+        .collect();
+    countries.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let ministers = if titles.is_empty() {
+        Vec::new()
+    } else {
+        merge(&text, &mentions, ministers::find(&text, &titles, &mentions))
+    };
+    Extraction {
+        ministers,
+        countries,
+    }
+}
+
+/// One entry per person under the fullest name the article gives, in order
+/// of first mention; the first explicit title wins over "counterpart".
+fn merge(
+    text: &str,
+    mentions: &[countries::Mention],
+    found: Vec<ministers::Found>,
+) -> Vec<MinisterRole> {
+    let t = gazetteer::titles();
+    let defs = &gazetteer::countries().defs;
+    let mut people: Vec<(Vec<String>, ministers::Found)> = Vec::new();
+    for f in found {
+        let full = ministers::fullest(text, mentions, &f.name);
+        let same = people
+            .iter_mut()
+            .find(|(n, _)| n.ends_with(&full) || full.ends_with(n) && !n.is_empty());
+        match same {
+            Some((n, p)) => {
+                if full.len() > n.len() {
+                    *n = full;
+                }
+                if p.counterpart && !f.counterpart {
+                    p.role = f.role;
+                    p.counterpart = false;
+                    if f.country.is_some() {
+                        p.country = f.country;
+                    }
+                }
+                if p.country.is_none() {
+                    p.country = f.country;
+                }
+            }
+            None => people.push((full, f)),
+        }
+    }
+    people
+        .into_iter()
+        .map(|(name, f)| {
+            let code = f
+                .country
+                .and_then(|c| defs.get(c as usize))
+                .map(|d| d.code.to_string())
+                .or_else(|| {
+                    t.country_of_role(&f.role.to_ascii_lowercase())
+                        .map(str::to_string)
+                });
+            MinisterRole {
+                name: name.join(" "),
+                role: f.role,
+                country_code: code,
+            }
+        })
+        .collect()
 }
 
 /// Resolve what a user typed after `country:` ("japan", "JP", "Japanese",
-/// "United States", "us") to an ISO code.
+/// "United States", "us", "U.S.", "britain") to the gazetteer's code.
 pub fn country_code(value: &str) -> Option<String> {
-    let v = value.trim();
-    if v.len() == 2 && v.chars().all(|c| c.is_ascii_alphabetic()) {
-        return Some(v.to_ascii_uppercase());
-    }
-    None
+    countries::code_for(value).map(str::to_string)
+}
+
+/// The canonical name of a gazetteer code ("JP" → "Japan").
+pub fn country_name(code: &str) -> Option<&'static str> {
+    countries::name_for(code)
 }
