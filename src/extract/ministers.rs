@@ -149,6 +149,7 @@ fn role_at(
     // Left: portfolio words, adjacent, no punctuation between.
     let mut start = hit.start;
     let mut words_before: Vec<&str> = Vec::new();
+    let mut starts_before: Vec<usize> = Vec::new();
     while let Some(tok) = token_before(text, start) {
         if tok.stop
             || tok.possessive
@@ -161,20 +162,21 @@ fn role_at(
         }
         // "Co-operation" is one token; hyphenated portfolio words come whole.
         words_before.push(tok.word);
+        starts_before.push(tok.start);
         start = tok.start;
         if tok.lead_punct {
             break;
         }
     }
-    // "and" cannot begin a role.
+    // "and" cannot begin a role ("And Home Secretary").
     while words_before
         .last()
-        .is_some_and(|w| *w == "and" || *w == "&")
+        .is_some_and(|w| w.eq_ignore_ascii_case("and") || *w == "&")
     {
         words_before.pop();
-        start = token_after(text, start)
-            .and_then(|tk| token_after(text, tk.raw_end))
-            .map_or(hit.start, |tk| tk.start);
+        start = starts_before.pop().map_or(hit.start, |_| {
+            starts_before.last().copied().unwrap_or(hit.start)
+        });
     }
     let lower_before: Vec<String> = words_before
         .iter()
@@ -337,7 +339,13 @@ fn role_at(
         // A bare "minister" or "Secretary" still names a minister when the
         // article qualifies it with a country ("Japan's minister for …" is
         // handled by the right extension), otherwise it is too vague.
-        if !(hit.kind == TitleKind::Minister && role_lower == "minister" && country.is_some()) {
+        // "Former minister Clare Short": bare, but plainly an office held.
+        let qualified = country.is_some()
+            || token_before(text, start).is_some_and(|p| {
+                matches!(p.word.to_ascii_lowercase().as_str(), "former" | "junior")
+            }) && token_after(text, hit.end)
+                .is_some_and(|n| is_name_word(n.word) && !n.lead_punct);
+        if !(hit.kind == TitleKind::Minister && role_lower == "minister" && qualified) {
             return None;
         }
     }
@@ -404,8 +412,9 @@ pub fn find(text: &str, titles_found: &[TitleHit], countries: &[Mention]) -> Vec
         g.index_of(code)
             .is_some_and(|i| countries.iter().any(|m| m.country == i))
     };
-    let gb_context = text.contains("Exchequer")
-        || code_present("GB") && !code_present("DE") && !code_present("AT") && !code_present("DD");
+    // A bare "chancellor" is the UK's unless the article is about Germany
+    // or Austria, whose chancellors head the government.
+    let gb_context = !code_present("DE") && !code_present("AT") && !code_present("DD");
     let au_context = code_present("AU");
     let mut found: Vec<Found> = Vec::new();
     // Which keyword hits named a minister (for "counterpart").
@@ -415,7 +424,7 @@ pub fn find(text: &str, titles_found: &[TitleHit], countries: &[Mention]) -> Vec
             let prior = ministerial
                 .iter()
                 .rev()
-                .find(|(p, _)| *p + 400 >= hit.start)
+                .find(|(p, _)| *p + 1500 >= hit.start)
                 .map(|(_, m)| *m);
             if prior != Some(true) {
                 continue;

@@ -305,6 +305,13 @@ pub fn is_name_word(word: &str) -> bool {
     let Some(first) = chars.next() else {
         return false;
     };
+    // Arabic names: "al-Sabah", "el-Sisi".
+    if let Some(rest) = word
+        .strip_prefix("al-")
+        .or_else(|| word.strip_prefix("el-"))
+    {
+        return rest.chars().next().is_some_and(char::is_uppercase) && is_name_word(rest);
+    }
     if !first.is_uppercase() {
         return false;
     }

@@ -2,4 +2,5 @@
 //! one module per concern.
 
 mod common;
+mod extraction;
 mod foundation;
