@@ -340,11 +340,18 @@ fn role_at(
         // article qualifies it with a country ("Japan's minister for …" is
         // handled by the right extension), otherwise it is too vague.
         // "Former minister Clare Short": bare, but plainly an office held.
+        // "Minister Richard Caborn": the capitalised title before a name.
+        let named_next =
+            token_after(text, hit.end).is_some_and(|n| is_name_word(n.word) && !n.lead_punct);
         let qualified = country.is_some()
-            || token_before(text, start).is_some_and(|p| {
-                matches!(p.word.to_ascii_lowercase().as_str(), "former" | "junior")
-            }) && token_after(text, hit.end)
-                .is_some_and(|n| is_name_word(n.word) && !n.lead_punct);
+            || named_next && text[hit.start..].starts_with('M')
+            || named_next
+                && token_before(text, start).is_some_and(|p| {
+                    matches!(
+                        p.word.to_ascii_lowercase().as_str(),
+                        "former" | "junior" | "ex-" | "ex"
+                    )
+                });
         if !(hit.kind == TitleKind::Minister && role_lower == "minister" && qualified) {
             return None;
         }

@@ -140,3 +140,151 @@ pub fn country_code(value: &str) -> Option<String> {
 pub fn country_name(code: &str) -> Option<&'static str> {
     countries::name_for(code)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str) -> Vec<String> {
+        extract("", text)
+            .countries
+            .into_iter()
+            .map(|c| c.code)
+            .collect()
+    }
+
+    fn names(text: &str) -> Vec<String> {
+        extract("", text)
+            .ministers
+            .into_iter()
+            .map(|m| m.name)
+            .collect()
+    }
+
+    #[test]
+    fn gazetteers_parse_completely() {
+        let c = gazetteer::countries();
+        assert!(c.defs.len() > 190, "{}", c.defs.len());
+        let mut seen = std::collections::HashSet::new();
+        for d in &c.defs {
+            assert_eq!(d.code.len(), 2, "{}", d.code);
+            assert!(d.code.bytes().all(|b| b.is_ascii_uppercase()), "{}", d.code);
+            assert!(seen.insert(d.code), "duplicate {}", d.code);
+        }
+        assert!(c.aliases.iter().all(|a| !a.text.is_empty()));
+        assert!(
+            c.aliases
+                .iter()
+                .any(|a| a.text == "Moscow" && a.former.is_some())
+        );
+        assert!(!c.blockers.is_empty() && !c.multi.is_empty() && !c.context.is_empty());
+        let t = gazetteer::titles();
+        assert!(t.keywords.len() >= 8, "ministers.toml did not parse");
+        assert!(gazetteer::matcher().ac.is_some());
+    }
+
+    #[test]
+    fn country_traps() {
+        let cases: &[(&str, &[&str])] = &[
+            ("Japan and the Japanese", &["JP"]),
+            ("a turkey on china plates", &[]),
+            ("TURKEY AND CHINA SIGN PACT", &["CN", "TR"]),
+            ("Michael Jordan met Jordan Smith", &[]),
+            ("talks in Jordan", &["JO"]),
+            ("Chad Evans flew to Chad", &["TD"]),
+            ("Atlanta, Georgia", &[]),
+            ("Georgia and Russia", &["GE", "RU"]),
+            ("the Vogtle plant in Georgia, America's south", &["US"]),
+            ("New Mexico", &[]),
+            ("Niger and Nigeria", &["NE", "NG"]),
+            ("the Niger Delta", &["NG"]),
+            ("Dominica", &["DM"]),
+            ("the Dominican Republic", &["DO"]),
+            ("the Indian Ocean", &[]),
+            ("American football and French fries", &[]),
+            ("the two Koreas", &["KP", "KR"]),
+            ("Papua New Guinea", &["PG"]),
+            ("Equatorial Guinea", &["GQ"]),
+            ("Papua", &[]),
+            ("Moscow", &["RU"]),
+            ("Moscow and the Soviet Union", &["SU"]),
+            ("U.S. and U.K.", &["GB", "US"]),
+            ("LET US GO", &[]),
+            ("the US", &["US"]),
+            ("us and them", &[]),
+            ("New England and New South Wales", &[]),
+            ("Scotland and Wales", &["GB"]),
+            ("Indians and Koreans", &["IN", "KR"]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(codes(text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn minister_patterns() {
+        let cases: &[(&str, &[&str])] = &[
+            ("Foreign Minister Koichiro Gemba said.", &["Koichiro Gemba"]),
+            (
+                "Koichiro Gemba, Japan's foreign minister, said.",
+                &["Koichiro Gemba"],
+            ),
+            (
+                "Japan's foreign minister, Koichiro Gemba, said.",
+                &["Koichiro Gemba"],
+            ),
+            (
+                "Finance Minister Noda spoke. Yoshihiko Noda is 54.",
+                &["Yoshihiko Noda"],
+            ),
+            ("Mr Brown, the chancellor, spoke.", &["Brown"]),
+            ("Dr Liam Fox, the Defence Secretary, spoke.", &["Liam Fox"]),
+            ("Shadow chancellor George Osborne spoke.", &[]),
+            ("General Secretary Hu Jintao spoke.", &[]),
+            ("Press Secretary Jay Carney spoke.", &[]),
+            ("UN Secretary-General Ban Ki-moon spoke.", &[]),
+            ("Assistant Treasury Secretary David Mulford spoke.", &[]),
+            ("Vice Finance Minister Toyoo Gyohten spoke.", &[]),
+            ("Chief Minister Narendra Modi spoke.", &[]),
+            ("German Chancellor Helmut Kohl spoke in Bonn.", &[]),
+            (
+                "Chancellor Nigel Lawson spoke in London.",
+                &["Nigel Lawson"],
+            ),
+            (
+                "Treasurer Paul Keating spoke in Australia.",
+                &["Paul Keating"],
+            ),
+            ("Treasurer Paul Keating of the club spoke.", &[]),
+            (
+                "President Reagan and Secretary of State George Shultz",
+                &["George Shultz"],
+            ),
+            (
+                "Indian Defense Minister A.K. Antony’s visit",
+                &["A.K. Antony"],
+            ),
+            ("the prime minister said", &[]),
+            ("Ministers met.", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(names(text), *want, "{text}");
+        }
+    }
+
+    /// Run with `cargo test --release --lib -- --ignored load_cost --nocapture`.
+    #[test]
+    #[ignore]
+    fn load_cost() {
+        let t = std::time::Instant::now();
+        let n = gazetteer::countries().defs.len();
+        let countries = t.elapsed();
+        let t = std::time::Instant::now();
+        let _ = gazetteer::titles();
+        let titles = t.elapsed();
+        let t = std::time::Instant::now();
+        let _ = gazetteer::matcher();
+        let matcher = t.elapsed();
+        eprintln!("countries ({n}): {countries:?}; titles: {titles:?}; automaton: {matcher:?}");
+    }
+}
