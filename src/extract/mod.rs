@@ -288,3 +288,17 @@ mod tests {
         eprintln!("countries ({n}): {countries:?}; titles: {titles:?}; automaton: {matcher:?}");
     }
 }
+
+#[cfg(test)]
+mod prop {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever the text, extraction returns (no panic on odd slicing,
+        /// multi-byte characters or punctuation runs).
+        #[test]
+        fn extract_never_panics(title in ".{0,40}", body in "(\\PC|[ \n,.'’\"-]|Minister|Secretary|Japan|U\\.S\\.|counterpart|Mr ){0,80}") {
+            let _ = super::extract(&title, &body);
+        }
+    }
+}
