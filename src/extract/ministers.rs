@@ -21,13 +21,11 @@ pub struct Found {
     pub counterpart: bool,
 }
 
-/// The country mention that ends exactly at `end` (possibly followed by 's).
+/// The country mention that ends in this token ("Japan's", "West German").
 fn country_ending_at(countries: &[Mention], tok: &Tok<'_>) -> Option<u16> {
     countries
         .iter()
-        .find(|m| {
-            m.end == tok.end() || (m.end <= tok.end() && m.end >= tok.start && m.start <= tok.start)
-        })
+        .find(|m| m.start <= tok.start && tok.start < m.end && m.end <= tok.end())
         .map(|m| m.country)
 }
 
@@ -484,15 +482,12 @@ pub fn find(text: &str, titles_found: &[TitleHit], countries: &[Mention]) -> Vec
             && text[after..].starts_with(',')
             && let Some((n, e)) = name_after(text, t, countries, after + 1)
         {
-            {
-                let next_ok = token_after(text, e).is_none_or(|nx| {
-                    text[e..nx.raw_start].trim().is_empty()
-                        && nx.word.chars().next().is_some_and(char::is_lowercase)
-                        || !text[e..nx.raw_start].trim().is_empty()
-                }) || text[e..].starts_with([',', '.', ';', ')', '’', '\'']);
-                if next_ok {
-                    name = Some(n);
-                }
+            // The name must end the apposition: punctuation or a verb follows.
+            let ends = text[e..].starts_with([',', '.', ';', ')', '’', '\''])
+                || token_after(text, e)
+                    .is_none_or(|nx| nx.lead_punct || nx.word.starts_with(char::is_lowercase));
+            if ends {
+                name = Some(n);
             }
         }
         let Some(name) = name else { continue };
