@@ -196,6 +196,8 @@ pub struct RoleCountry {
     pub code: String,
     #[serde(default)]
     pub prefix: bool,
+    #[serde(default)]
+    pub if_named: bool,
 }
 
 /// Rules around title keywords (see `schema/ministers.toml`).
@@ -249,8 +251,9 @@ impl Titles {
             .iter()
             .any(|(k, _)| k.eq_ignore_ascii_case(word))
     }
-    /// The country a role implies when the article does not say.
-    pub fn country_of_role(&self, role_lower: &str) -> Option<&str> {
+    /// The country a role implies when the article does not say;
+    /// `named` tells whether the article names a country code.
+    pub fn country_of_role(&self, role_lower: &str, named: impl Fn(&str) -> bool) -> Option<&str> {
         self.role_country
             .iter()
             .find(|r| {
@@ -260,6 +263,7 @@ impl Titles {
                     role_lower == r.role
                 }
             })
+            .filter(|r| !r.if_named || named(&r.code))
             .map(|r| r.code.as_str())
     }
 }

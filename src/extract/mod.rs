@@ -85,6 +85,11 @@ fn merge(
 ) -> Vec<MinisterRole> {
     let t = gazetteer::titles();
     let defs = &gazetteer::countries().defs;
+    let named = |code: &str| {
+        mentions
+            .iter()
+            .any(|m| defs.get(m.country as usize).is_some_and(|d| d.code == code))
+    };
     let mut people: Vec<(Vec<String>, ministers::Found)> = Vec::new();
     for f in found {
         let full = ministers::fullest(text, mentions, &f.name);
@@ -118,7 +123,7 @@ fn merge(
                 .and_then(|c| defs.get(c as usize))
                 .map(|d| d.code.to_string())
                 .or_else(|| {
-                    t.country_of_role(&f.role.to_ascii_lowercase())
+                    t.country_of_role(&f.role.to_ascii_lowercase(), named)
                         .map(str::to_string)
                 });
             MinisterRole {
