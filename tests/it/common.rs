@@ -13,9 +13,7 @@ pub fn sample_corpus() -> PathBuf {
 /// A `newsidx` command that does not depend on the caller's environment.
 pub fn newsidx() -> Command {
     let mut c = Command::cargo_bin("newsidx").expect("the newsidx binary is built");
-    c.env_remove("NEWSIDX_INDEX")
-        .env_remove("NO_COLOR")
-        .env_remove("CLICOLOR_FORCE");
+    c.env_remove("NEWSIDX_INDEX").env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
     c
 }
 

@@ -8,10 +8,7 @@ fn rare_earth_phrase_ranks_the_rare_earth_story_first() {
     let ix = Indexed::sample();
     let v = ix.search_json("\"rare earth\"", &[]);
     let ids = ids(&v);
-    assert!(
-        ids.len() >= 3,
-        "several articles mention rare earths: {ids:?}"
-    );
+    assert!(ids.len() >= 3, "several articles mention rare earths: {ids:?}");
     assert_eq!(ids[0], "energy/india-japan-rare-earth-pact.txt");
 }
 
