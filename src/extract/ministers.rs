@@ -22,11 +22,10 @@ pub struct Found {
 }
 
 /// The country mention that ends in this token ("Japan's", "West German").
-fn country_ending_at(countries: &[Mention], tok: &Tok<'_>) -> Option<u16> {
+fn country_ending_at<'m>(countries: &'m [Mention], tok: &Tok<'_>) -> Option<&'m Mention> {
     countries
         .iter()
-        .find(|m| m.start <= tok.start && tok.start < m.end && m.end <= tok.end())
-        .map(|m| m.country)
+        .find(|m| m.start < tok.end() && tok.start < m.end && m.end <= tok.end())
 }
 
 fn country_starting_at(countries: &[Mention], pos: usize) -> Option<&Mention> {
@@ -213,16 +212,10 @@ fn role_at(
         if t.is_reject_before(tok.word) {
             return None;
         }
-        if let Some(c) = country_ending_at(countries, &tok) {
-            if country.is_none() {
-                country = Some(c);
-            }
-            // Step back over a multi-word country ("West German").
-            let cstart = countries
-                .iter()
-                .find(|m| m.end == tok.end() || m.start <= tok.start && tok.start < m.end)
-                .map_or(tok.start, |m| m.start);
-            prefix_start = text[..cstart].len();
+        if let Some(m) = country_ending_at(countries, &tok) {
+            country.get_or_insert(m.country);
+            // Step back over the whole country ("West German").
+            prefix_start = m.start;
             if tok.lead_punct {
                 break;
             }
