@@ -3,6 +3,7 @@
 
 mod commands;
 mod common;
+mod extraction;
 mod formats;
 mod foundation;
 mod incremental;
