@@ -343,7 +343,7 @@ fn files_that_are_not_articles_are_skipped_with_a_reason() {
     let fx = index_fixtures();
     let err = &fx.stderr;
     assert!(
-        err.contains("skipped 3 (malformed 2, not-article 1)"),
+        err.contains("skipped 6 (malformed 5, not-article 1)"),
         "{err}"
     );
     assert!(
@@ -363,8 +363,9 @@ fn files_that_are_not_articles_are_skipped_with_a_reason() {
         "{err}"
     );
     // The bad lines of feed.jsonl and the non-record in records.json are
-    // left out; their neighbours are not.
+    // reported as `path#N` and left out; their neighbours are not.
     for id in ["feed.jsonl#2", "feed.jsonl#3", "records.json#2"] {
+        assert!(err.contains(&format!("newsidx: {id}: ")), "{id}: {err}");
         fx.ix.cmd(&["show", id]).assert().code(2);
     }
 }
