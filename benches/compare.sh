@@ -298,7 +298,8 @@ done
 
 f1() { [[ -n $1 ]] && printf '%.1f' "$1" || printf '–'; }
 f2() { [[ -n $1 ]] && printf '%.2f' "$1" || printf '–'; }
-ratio() { [[ -n $1 && -n $2 ]] && awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}' || printf '–'; }
+# Small ratios (newsidx against ripgrep) keep two significant digits.
+ratio() { [[ -n $1 && -n $2 ]] && awk -v a="$1" -v b="$2" 'BEGIN {r = a / b; printf (r < 0.1 ? "%.2g" : "%.2f"), r}' || printf '–'; }
 name_of() {
     case $1 in
         newsidx) echo "newsidx" ;; sqlite) echo "SQLite FTS5 (porter)" ;;
