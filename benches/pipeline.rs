@@ -81,7 +81,7 @@ fn stages(c: &mut Criterion) {
     let parsed: Vec<Parsed> = texts
         .iter()
         .filter_map(|(t, ext)| article::parse(t, ext).ok())
-        .flat_map(|(_, p)| p)
+        .flat_map(|out| out.articles)
         .collect();
 
     let mut g = c.benchmark_group("pipeline");
