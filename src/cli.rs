@@ -28,7 +28,7 @@ pub enum Command {
     Index(IndexArgs),
     /// Search the index
     #[command(
-        after_help = "Query syntax:\n  rare earth            both words (AND by default; --default-operator or)\n  \"rare earth\"          the phrase\n  nuclear OR atomic     either; also AND, NOT, +term, -term, (grouping)\n  title:fukushima       one field; country:japan, minister:gemba, section:energy\n\nExamples:\n  newsidx search Fukushima\n  newsidx search '\"rare earth\" -china' --limit 5\n  newsidx search nuclear --country JP --format json\n\nExit codes: 0 hits, 1 no hits, 2 error."
+        after_help = "Query syntax:\n  rare earth            both words (AND by default; --default-operator or)\n  \"rare earth\"          the phrase\n  nuclear OR atomic     either; also AND, NOT, +term, -term, (grouping)\n  title:fukushima       one field; country:japan, minister:gemba, section:energy\n  gemba~1  fuku*        fuzzy (edit distance 1 or 2), prefix\n  date:2011-03          a year, month or day (or --since/--until)\n  *                     every article (with filters: '*' --country JP)\n\nExamples:\n  newsidx search Fukushima\n  newsidx search '\"rare earth\" -china' --limit 5\n  newsidx search nuclear --country JP --format json\n\nExit codes: 0 hits, 1 no hits, 2 error."
     )]
     Search(SearchArgs),
     /// Show what the pipeline makes of article files, without indexing
@@ -127,10 +127,10 @@ pub struct IndexArgs {
     /// Exit 2 if any file was skipped (after committing everything else)
     #[arg(long)]
     pub strict: bool,
-    /// Commit at least every this many seconds during long runs
+    /// Commit at least every this many seconds during long runs (0: never by time)
     #[arg(long, value_name = "SECS", default_value_t = 30)]
     pub commit_secs: u64,
-    /// Commit at least every this many documents during long runs
+    /// Commit at least every this many changed documents during long runs (0: never by count)
     #[arg(long, value_name = "N", default_value_t = 50_000)]
     pub commit_docs: usize,
     /// Never draw a progress bar

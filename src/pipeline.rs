@@ -34,28 +34,14 @@ pub struct Processed {
     pub warnings: Vec<Warning>,
 }
 
-/// Read and process one file (its warnings dropped: see [`process_full`]).
-pub fn process(entry: &Entry, opts: &Options) -> Result<Vec<NewsDoc>, Reason> {
-    process_full(entry, opts).map(|p| p.docs)
-}
-
 /// Read and process one file, with its per-part warnings.
-pub fn process_full(entry: &Entry, opts: &Options) -> Result<Processed, Reason> {
+pub fn process(entry: &Entry, opts: &Options) -> Result<Processed, Reason> {
     let bytes = read::read(entry, opts.max_file_size)?;
-    process_bytes_full(entry, &bytes, opts)
-}
-
-/// Process bytes already read from `entry` (warnings dropped).
-pub fn process_bytes(entry: &Entry, bytes: &[u8], opts: &Options) -> Result<Vec<NewsDoc>, Reason> {
-    process_bytes_full(entry, bytes, opts).map(|p| p.docs)
+    process_bytes(entry, &bytes, opts)
 }
 
 /// Process bytes already read from `entry`, with per-part warnings.
-pub fn process_bytes_full(
-    entry: &Entry,
-    bytes: &[u8],
-    opts: &Options,
-) -> Result<Processed, Reason> {
+pub fn process_bytes(entry: &Entry, bytes: &[u8], opts: &Options) -> Result<Processed, Reason> {
     let decoded = decode::decode(bytes)?;
     let meta = FileMeta {
         rel: entry.rel.clone(),

@@ -1,17 +1,27 @@
-//! `newsidx index CORPUS`: walk → read/decode → normalize → extract on worker
-//! threads, feeding one tantivy writer through bounded queues, so memory stays
-//! fixed whatever the corpus size.
+//! `newsidx index CORPUS`: make the index match the corpus folder as it is
+//! now — add new files, replace changed ones, remove deleted ones, and leave
+//! unchanged ones unopened — and `--rebuild` from scratch.
+//!
+//! The walk decides from size and mtime alone which files need reading
+//! (`index::state`); those go to worker threads (read → decode → normalize →
+//! extract), whose documents feed the one tantivy writer on this thread
+//! through bounded queues, so memory stays fixed whatever the corpus size.
+//! Commits come every `--commit-docs` changes or `--commit-secs` seconds and
+//! only between files, so a killed run keeps its work and the next run
+//! finishes it. No writer is made at all when nothing changed.
 
 use crate::cli::{IndexArgs, SummaryFormat};
 use crate::corpus::walk::{self, Found, WalkOptions};
-use crate::corpus::{Entry, Skip};
+use crate::corpus::{Entry, Reason, Skip, read};
 use crate::document::NewsDoc;
 use crate::exit::Outcome;
+use crate::index::lock::{IndexLock, Locked};
+use crate::index::state::{self, FileState, IndexState, Seen, SeenCache, Verdict};
 use crate::index::writer::Writer;
-use crate::index::{NewsIndex, Stamp};
+use crate::index::{self, NewsIndex, Stamp};
 use crate::pipeline;
 use crate::render::sanitize;
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -22,43 +32,94 @@ use std::time::{Duration, Instant};
 /// Version of the index summary JSON (`schema/index-summary.schema.json`).
 pub const SUMMARY_VERSION: u32 = 1;
 
-/// What an index run did.
+/// What an index run did. Files are counted in `added`…`unchanged`;
+/// documents (several per JSON Lines file) in `indexed` and `documents`.
 #[derive(Debug, Default, Serialize)]
 pub struct Summary {
     pub version: u32,
     pub corpus: String,
     pub index: String,
-    /// Documents written (new and updated).
-    pub indexed: usize,
+    /// Whether the run started from an empty index (`--rebuild`, or a new
+    /// index).
+    pub rebuilt: bool,
+    /// Files new to the index.
     pub added: usize,
+    /// Files whose content changed, re-indexed.
     pub updated: usize,
+    /// Files gone from the corpus, or no longer articles, taken out.
     pub removed: usize,
+    /// Files left as they were.
     pub unchanged: usize,
-    /// Bytes of the files read.
+    /// Documents written (from added and updated files).
+    pub indexed: usize,
+    /// Documents in the index after the run.
+    pub documents: u64,
+    /// Bytes of the files indexed, or read again to compare their hash.
     pub bytes: u64,
     pub skipped: usize,
     pub skipped_by_reason: BTreeMap<String, usize>,
     pub skips: Vec<Skip>,
+    /// Commits made (0 when nothing changed).
+    pub commits: usize,
     pub elapsed_ms: u64,
+}
+
+impl Summary {
+    /// Count a file (or part of one) that was not indexed.
+    fn count_skip(&mut self, skip: Skip) {
+        *self
+            .skipped_by_reason
+            .entry(skip.reason.key().to_string())
+            .or_default() += 1;
+        self.skipped += 1;
+        self.skips.push(skip);
+    }
+}
+
+/// How an index run behaves, resolved from the command line.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub pipeline: pipeline::Options,
+    pub follow_links: bool,
+    /// Start from an empty index (and accept another corpus root).
+    pub rebuild: bool,
+    /// Commit after this many changes (documents added, files removed);
+    /// 0: never by count.
+    pub commit_docs: usize,
+    /// Commit when this much time passed since the last commit; zero: never
+    /// by time.
+    pub commit_every: Duration,
+    pub progress: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            pipeline: pipeline::Options::default(),
+            follow_links: false,
+            rebuild: false,
+            commit_docs: 50_000,
+            commit_every: Duration::from_secs(30),
+            progress: false,
+        }
+    }
 }
 
 pub fn run(a: IndexArgs) -> Result<Outcome> {
     let index_dir = a.location.resolve();
-    let corpus = a
-        .corpus
-        .canonicalize()
-        .with_context(|| format!("cannot open corpus folder {}", a.corpus.display()))?;
-    anyhow::ensure!(
-        corpus.is_dir(),
-        "{} is not a folder; give the folder that holds the articles",
-        a.corpus.display()
-    );
-    let opts = pipeline::Options {
-        max_file_size: a.max_file_size,
-        extract: !a.no_extract,
+    let corpus = resolve_corpus(&a.corpus)?;
+    let settings = Settings {
+        pipeline: pipeline::Options {
+            max_file_size: a.max_file_size,
+            extract: !a.no_extract,
+        },
+        follow_links: a.follow_links,
+        rebuild: a.rebuild,
+        commit_docs: a.commit_docs,
+        commit_every: Duration::from_secs(a.commit_secs),
+        progress: !a.no_progress && std::io::stderr().is_terminal(),
     };
-    let show_progress = !a.no_progress && std::io::stderr().is_terminal();
-    let summary = index_corpus(&corpus, &index_dir, &opts, a.follow_links, show_progress)?;
+    let summary = index_corpus(&corpus, &index_dir, &settings)?;
 
     match a.format {
         SummaryFormat::Json => {
@@ -77,14 +138,31 @@ pub fn run(a: IndexArgs) -> Result<Outcome> {
     )
 }
 
-/// `indexed 2225 articles (4.8 MiB) in 2.9 s; skipped 1 (not-article 1)`.
+fn resolve_corpus(corpus: &Path) -> Result<PathBuf> {
+    let abs = corpus
+        .canonicalize()
+        .with_context(|| format!("cannot open corpus folder {}", corpus.display()))?;
+    anyhow::ensure!(
+        abs.is_dir(),
+        "{} is not a folder; give the folder that holds the articles",
+        corpus.display()
+    );
+    Ok(abs)
+}
+
+/// `indexed 2225 articles (4.8 MiB) in 2.9 s: added 3, updated 1, removed 0,
+/// unchanged 2221; skipped 1 (not-article 1)`.
 pub fn summary_line(s: &Summary) -> String {
     let mut line = format!(
-        "indexed {} article{} ({:.1} MiB) in {:.1} s",
+        "indexed {} article{} ({:.1} MiB) in {:.1} s: added {}, updated {}, removed {}, unchanged {}",
         s.indexed,
         if s.indexed == 1 { "" } else { "s" },
         s.bytes as f64 / (1024.0 * 1024.0),
-        s.elapsed_ms as f64 / 1000.0
+        s.elapsed_ms as f64 / 1000.0,
+        s.added,
+        s.updated,
+        s.removed,
+        s.unchanged,
     );
     if s.skipped > 0 {
         let reasons: Vec<String> = s
@@ -97,139 +175,558 @@ pub fn summary_line(s: &Summary) -> String {
     line
 }
 
-enum Work {
-    Docs(Entry, Vec<NewsDoc>),
-    Skipped(Skip),
+/// A file the walk could not settle from its metadata.
+struct Job {
+    entry: Entry,
+    verdict: Verdict,
+    /// Size and mtime the index holds for it, if any.
+    indexed: Option<(u64, i64)>,
 }
 
-/// Index `corpus` into `index_dir`, from scratch.
-pub fn index_corpus(
-    corpus: &Path,
-    index_dir: &Path,
-    opts: &pipeline::Options,
-    follow_links: bool,
-    show_progress: bool,
-) -> Result<Summary> {
+/// What a worker (or the decider, for skips) hands to the writer thread.
+enum Work {
+    /// New documents for a file; `replaces`: its old ones go first.
+    Docs {
+        entry: Entry,
+        docs: Vec<NewsDoc>,
+        replaces: bool,
+        /// Parts of the file that were left out (bad JSON Lines lines…).
+        warnings: Vec<Skip>,
+    },
+    /// Read and hashed: the content is the one indexed. `moved`: under
+    /// another size or mtime than the index holds (worth a cache entry).
+    Same {
+        entry: Entry,
+        hash: u64,
+        moved: bool,
+    },
+    /// Not indexable now; `indexed`: the index holds a version of it.
+    Skipped { skip: Skip, indexed: bool },
+}
+
+/// What the decider settled by itself.
+#[derive(Default)]
+struct WalkTally {
+    /// By `FileState::slot`: indexed files the walk met (as files or skips).
+    found: Vec<bool>,
+    unchanged: usize,
+    /// Cache entries that vouched for a file and still hold.
+    kept_seen: Vec<(String, Seen)>,
+    /// Files whose metadata could not be trusted and had to be read.
+    checked: usize,
+}
+
+/// Whether a file that cannot be indexed now keeps its indexed version. Only
+/// for problems that may well pass (an I/O error, a permission being fixed,
+/// a file being written): a search archive had better show a slightly stale
+/// article than lose it, and the next run that can read the file updates it.
+/// Everything else — the file is gone, empty, binary, too large, no longer
+/// an article, no longer parses — takes it out, so the index matches what
+/// the same run would index from scratch.
+fn keeps_indexed_version(r: &Reason) -> bool {
+    matches!(r, Reason::Unreadable { .. } | Reason::Changed)
+}
+
+/// Index `corpus` (an absolute path) into `index_dir`, incrementally unless
+/// `settings.rebuild`.
+pub fn index_corpus(corpus: &Path, index_dir: &Path, settings: &Settings) -> Result<Summary> {
     let start = Instant::now();
-    let ix = NewsIndex::create(index_dir, corpus)?;
-    let mut writer = Writer::new(&ix, Stamp::current(Some(corpus)))?;
-    writer.delete_all()?;
+    let start_ns = state::now_ns();
+    let corpus_name = corpus.display().to_string();
+
+    // The lock comes before anything is read or written, so two runs never
+    // interleave; but an unrelated folder is refused before even that.
+    index::check_index_dir(index_dir)?;
+    std::fs::create_dir_all(index_dir)
+        .with_context(|| format!("cannot create index folder {}", index_dir.display()))?;
+    if index_dir.canonicalize().is_ok_and(|d| d == corpus) {
+        bail!(
+            "the index folder {} is the corpus folder itself; give another folder with --index (a hidden one inside the corpus, such as CORPUS/.newsidx, is fine)",
+            index_dir.display()
+        );
+    }
+    let _lock = IndexLock::acquire(index_dir)?;
+
+    let (ix, fresh) = open_for_update(index_dir, corpus, settings.rebuild)?;
+    let reader = if fresh { None } else { Some(ix.reader()?) };
+    let searcher = reader.as_ref().map(|r| r.searcher());
+    let empty_at_start = searcher.as_ref().is_none_or(|s| s.num_docs() == 0);
+    let seen = if fresh {
+        SeenCache::default()
+    } else {
+        SeenCache::load(index_dir, &corpus_name)
+    };
+    let cutoff = if fresh {
+        None
+    } else {
+        state::later(ix.stamp.verified_before, seen.verified_before)
+    };
+    // Commits before the end may claim only what was true at the start, or,
+    // for an index filled by this run alone, what this run's reads prove.
+    let stamp_during = Stamp {
+        verified_before: if empty_at_start {
+            Some(state::cutoff_for_run(start_ns))
+        } else {
+            cutoff
+        },
+        ..Stamp::current(Some(corpus))
+    };
+
+    let mut writer: Option<Writer> = None;
+    if fresh {
+        let mut w = Writer::new(&ix, stamp_during.clone())?;
+        if settings.rebuild {
+            w.delete_all()?;
+        }
+        writer = Some(w);
+    }
+
+    let progress = progress_bar(settings.progress);
+    let mut summary = Summary {
+        version: SUMMARY_VERSION,
+        corpus: corpus_name.clone(),
+        index: index_dir.display().to_string(),
+        rebuilt: fresh,
+        ..Summary::default()
+    };
+    let mut new_seen: BTreeMap<String, Seen> = BTreeMap::new();
+    // Paths whose indexed files stay despite not being read (see
+    // `keeps_indexed_version`); a folder protects all under it.
+    let mut kept: Vec<String> = Vec::new();
+    let mut changes_since_commit = 0usize;
+    let mut last_commit = Instant::now();
 
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .max(1);
-    let (entry_tx, entry_rx) = crossbeam_channel::bounded::<Found>(256);
+    // The walk runs ahead while the decider reads the index's state: on an
+    // unchanged corpus these two are nearly all the work, on two threads.
+    let (found_tx, found_rx) = crossbeam_channel::bounded::<Found>(8192);
+    let (job_tx, job_rx) = crossbeam_channel::bounded::<Job>(256);
     let (work_tx, work_rx) = crossbeam_channel::bounded::<Work>(256);
     let walk_opts = WalkOptions {
-        follow_links,
+        follow_links: settings.follow_links,
         exclude: vec![PathBuf::from(index_dir)],
     };
 
-    let progress = if show_progress {
-        let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-        pb.set_style(
-            ProgressStyle::with_template(
-                "{spinner} {pos} files {bytes_per_sec} {elapsed} {wide_msg}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
-        pb.enable_steady_tick(Duration::from_millis(120));
-        pb
-    } else {
-        ProgressBar::hidden()
-    };
-
-    let mut summary = Summary {
-        version: SUMMARY_VERSION,
-        corpus: corpus.display().to_string(),
-        index: index_dir.display().to_string(),
-        ..Summary::default()
-    };
-
-    std::thread::scope(|s| -> Result<()> {
-        let root = corpus.to_path_buf();
+    let (state, tally) = std::thread::scope(|s| -> Result<(IndexState, WalkTally)> {
         s.spawn(move || {
-            for found in walk::walk(&root, &walk_opts) {
-                if entry_tx.send(found).is_err() {
+            for found in walk::walk(corpus, &walk_opts) {
+                if found_tx.send(found).is_err() {
                     break;
                 }
             }
         });
+        let decider = {
+            let work_tx = work_tx.clone();
+            let (seen, progress) = (&seen, progress.clone());
+            s.spawn(move || -> Result<(IndexState, WalkTally)> {
+                let state = match &searcher {
+                    Some(searcher) => state::read(searcher)?,
+                    None => IndexState::default(),
+                };
+                let tally =
+                    decide_all(found_rx, &state, seen, cutoff, &job_tx, &work_tx, &progress);
+                Ok((state, tally))
+            })
+        };
         for _ in 0..workers {
-            let rx = entry_rx.clone();
+            let rx = job_rx.clone();
             let tx = work_tx.clone();
+            let opts = &settings.pipeline;
             s.spawn(move || {
-                for found in rx {
-                    let w = match found {
-                        Found::Skipped(skip) => Work::Skipped(skip),
-                        Found::File(entry) => match pipeline::process(&entry, opts) {
-                            Ok(docs) => Work::Docs(entry, docs),
-                            Err(reason) => Work::Skipped(Skip {
-                                path: entry.rel.clone(),
-                                reason,
-                            }),
-                        },
-                    };
-                    if tx.send(w).is_err() {
+                for job in rx {
+                    if tx.send(work_on(job, opts)).is_err() {
                         break;
                     }
                 }
             });
         }
-        drop(entry_rx);
+        drop(job_rx);
         drop(work_tx);
 
         for w in work_rx {
+            progress.inc(1);
             match w {
-                Work::Docs(entry, docs) => {
-                    summary.bytes += entry.size;
-                    progress.inc(1);
+                Work::Docs {
+                    entry,
+                    docs,
+                    replaces,
+                    warnings,
+                } => {
+                    for skip in warnings {
+                        progress.suspend(|| {
+                            eprintln!("newsidx: {}: {}", sanitize(&skip.path, false), skip.reason)
+                        });
+                        summary.count_skip(skip);
+                    }
+                    let wr = writer_for(&mut writer, &ix, &stamp_during)?;
+                    if replaces {
+                        wr.delete_file(&entry.rel);
+                    }
                     for d in &docs {
-                        writer.add(d)?;
+                        wr.add(d)?;
+                    }
+                    match (replaces, docs.is_empty()) {
+                        (true, true) => summary.removed += 1,
+                        (true, false) => summary.updated += 1,
+                        (false, false) => summary.added += 1,
+                        (false, true) => {}
                     }
                     summary.indexed += docs.len();
-                    summary.added += docs.len();
+                    summary.bytes += entry.size;
+                    changes_since_commit += docs.len() + usize::from(replaces);
                 }
-                Work::Skipped(skip) => {
-                    progress.inc(1);
+                Work::Same { entry, hash, moved } => {
+                    summary.unchanged += 1;
+                    summary.bytes += entry.size;
+                    if moved {
+                        new_seen.insert(
+                            entry.rel,
+                            Seen {
+                                size: entry.size,
+                                mtime: entry.mtime,
+                                hash,
+                            },
+                        );
+                    }
+                }
+                Work::Skipped { skip, indexed } => {
                     if skip.reason.is_problem() {
                         progress.suspend(|| {
                             eprintln!("newsidx: {}: {}", sanitize(&skip.path, false), skip.reason)
                         });
                     }
-                    *summary
-                        .skipped_by_reason
-                        .entry(skip.reason.key().to_string())
-                        .or_default() += 1;
-                    summary.skipped += 1;
-                    summary.skips.push(skip);
+                    if keeps_indexed_version(&skip.reason) {
+                        kept.push(skip.path.clone());
+                    } else if indexed {
+                        writer_for(&mut writer, &ix, &stamp_during)?.delete_file(&skip.path);
+                        summary.removed += 1;
+                        changes_since_commit += 1;
+                    }
+                    summary.count_skip(skip);
+                }
+            }
+            if let Some(w) = writer.as_mut() {
+                let by_count =
+                    settings.commit_docs > 0 && changes_since_commit >= settings.commit_docs;
+                let by_time = !settings.commit_every.is_zero()
+                    && last_commit.elapsed() >= settings.commit_every;
+                if changes_since_commit > 0 && (by_count || by_time) {
+                    w.commit()?;
+                    summary.commits += 1;
+                    changes_since_commit = 0;
+                    last_commit = Instant::now();
                 }
             }
         }
-        Ok(())
+        match decider.join() {
+            Ok(r) => r,
+            Err(_) => bail!("the corpus walk failed unexpectedly"),
+        }
     })?;
 
-    writer.commit()?;
-    writer.finish()?;
+    summary.unchanged += tally.unchanged;
+    let gone: Vec<&String> = state
+        .files
+        .iter()
+        .filter(|(rel, f)| {
+            !tally.found.get(f.slot as usize).copied().unwrap_or(false) && !is_kept(rel, &kept)
+        })
+        .map(|(rel, _)| rel)
+        .collect();
+    if !gone.is_empty() {
+        let w = writer_for(&mut writer, &ix, &stamp_during)?;
+        for rel in gone {
+            w.delete_file(rel);
+            summary.removed += 1;
+        }
+    }
+
+    if let Some(mut w) = writer {
+        w.set_stamp(Stamp {
+            verified_before: Some(state::cutoff_for_run(start_ns)),
+            ..stamp_during.clone()
+        });
+        w.commit()?;
+        summary.commits += 1;
+        w.finish()?;
+        summary.documents = ix.num_docs()?;
+    } else {
+        summary.documents = state.documents;
+    }
+
+    let mut cache = SeenCache {
+        corpus: corpus_name,
+        verified_before: Some(state::cutoff_for_run(start_ns)),
+        files: new_seen,
+    };
+    cache.files.extend(tally.kept_seen);
+    // A run that changed nothing and trusted everything leaves the folder
+    // untouched.
+    if summary.commits > 0 || tally.checked > 0 || cache.files != seen.files {
+        cache.save(index_dir)?;
+    }
+
     progress.finish_and_clear();
     summary.elapsed_ms = start.elapsed().as_millis() as u64;
     Ok(summary)
 }
 
+/// Open the index in `dir` for an update of `corpus`, or make a new one.
+/// Returns whether the index starts empty.
+fn open_for_update(dir: &Path, corpus: &Path, rebuild: bool) -> Result<(NewsIndex, bool)> {
+    if rebuild {
+        SeenCache::remove(dir)?;
+        if index::exists(dir) {
+            // Keep a readable index and clear it in the first commit, so a
+            // killed rebuild leaves the old index rather than nothing.
+            if let Ok(ix) = NewsIndex::open(dir) {
+                return Ok((ix, true));
+            }
+        }
+        return Ok((NewsIndex::create(dir, corpus)?, true));
+    }
+    if !index::exists(dir) {
+        return Ok((NewsIndex::create(dir, corpus)?, true));
+    }
+    let ix = NewsIndex::open(dir)?;
+    match &ix.stamp.corpus {
+        Some(root) if Path::new(root) != corpus => bail!(
+            "the index at {} was built from {}, not {}; give another --index for this corpus, or re-point this index with `newsidx index {} --index {} --rebuild`",
+            dir.display(),
+            root,
+            corpus.display(),
+            corpus.display(),
+            dir.display()
+        ),
+        _ => {}
+    }
+    let empty = ix.stamp.corpus.is_none() && ix.num_docs()? == 0;
+    Ok((ix, empty))
+}
+
+/// The writer, made on first need: a run that changes nothing never pays
+/// for one (its memory arena and threads).
+fn writer_for<'w>(
+    writer: &'w mut Option<Writer>,
+    ix: &NewsIndex,
+    stamp: &Stamp,
+) -> Result<&'w mut Writer> {
+    if writer.is_none() {
+        *writer = Some(Writer::new(ix, stamp.clone())?);
+    }
+    writer
+        .as_mut()
+        .context("the index writer could not be made")
+}
+
+fn is_kept(rel: &str, kept: &[String]) -> bool {
+    kept.iter().any(|k| {
+        k.is_empty()
+            || rel == k
+            || rel
+                .strip_prefix(k.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
+/// The decider thread: settle what metadata can settle, send the rest to
+/// the workers and skips straight to the writer thread.
+fn decide_all(
+    found_rx: crossbeam_channel::Receiver<Found>,
+    state: &IndexState,
+    seen: &SeenCache,
+    cutoff: Option<i64>,
+    job_tx: &crossbeam_channel::Sender<Job>,
+    work_tx: &crossbeam_channel::Sender<Work>,
+    progress: &ProgressBar,
+) -> WalkTally {
+    let mut t = WalkTally {
+        found: vec![false; state.files.len()],
+        ..WalkTally::default()
+    };
+    let show = !progress.is_hidden();
+    for found in found_rx {
+        let rel = match &found {
+            Found::File(e) => e.rel.as_str(),
+            Found::Skipped(s) => s.path.as_str(),
+        };
+        let indexed: Option<&FileState> = state.files.get(rel);
+        if let Some(slot) = indexed.and_then(|f| t.found.get_mut(f.slot as usize)) {
+            *slot = true;
+        }
+        let sent = match found {
+            Found::Skipped(skip) => work_tx
+                .send(Work::Skipped {
+                    skip,
+                    indexed: indexed.is_some(),
+                })
+                .is_ok(),
+            Found::File(entry) => {
+                let cached = seen.files.get(&entry.rel);
+                let verdict = state::decide(entry.size, entry.mtime, indexed, cached, cutoff);
+                match verdict {
+                    Verdict::Unchanged | Verdict::UnchangedSeen => {
+                        t.unchanged += 1;
+                        if show {
+                            progress.inc(1);
+                        }
+                        if let (Verdict::UnchangedSeen, Some(s)) = (verdict, cached) {
+                            t.kept_seen.push((entry.rel, *s));
+                        }
+                        true
+                    }
+                    Verdict::Check { .. } | Verdict::New | Verdict::Replace => {
+                        t.checked += usize::from(matches!(verdict, Verdict::Check { .. }));
+                        job_tx
+                            .send(Job {
+                                entry,
+                                verdict,
+                                indexed: indexed.map(|f| (f.size, f.mtime)),
+                            })
+                            .is_ok()
+                    }
+                }
+            }
+        };
+        if !sent {
+            break;
+        }
+    }
+    t
+}
+
+/// A worker's part: read what must be read, and process what changed.
+fn work_on(job: Job, opts: &pipeline::Options) -> Work {
+    let Job {
+        entry,
+        verdict,
+        indexed,
+    } = job;
+    let skip = |entry: &Entry, reason| Work::Skipped {
+        skip: Skip {
+            path: entry.rel.clone(),
+            reason,
+        },
+        indexed: indexed.is_some(),
+    };
+    let (bytes, replaces) = match verdict {
+        Verdict::Check { hash } => match read::read(&entry, opts.max_file_size) {
+            Ok(b) if pipeline::content_hash(&b) == hash => {
+                let moved = indexed != Some((entry.size, entry.mtime));
+                return Work::Same { entry, hash, moved };
+            }
+            Ok(b) => (b, true),
+            Err(reason) => return skip(&entry, reason),
+        },
+        _ => match read::read(&entry, opts.max_file_size) {
+            Ok(b) => (b, verdict == Verdict::Replace),
+            Err(reason) => return skip(&entry, reason),
+        },
+    };
+    match pipeline::process_bytes(&entry, &bytes, opts) {
+        Ok(p) => Work::Docs {
+            warnings: p
+                .warnings
+                .into_iter()
+                .map(|w| Skip {
+                    path: format!("{}#{}", entry.rel, w.n),
+                    reason: Reason::Malformed {
+                        error: w.message.trim_end_matches("; skipped").to_string(),
+                    },
+                })
+                .collect(),
+            entry,
+            docs: p.docs,
+            replaces,
+        },
+        Err(reason) => skip(&entry, reason),
+    }
+}
+
+fn progress_bar(show: bool) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {pos} files {per_sec} {elapsed} {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    pb.enable_steady_tick(Duration::from_millis(120));
+    pb
+}
+
 /// Bring the index of `corpus` in `index_dir` up to date before a search
 /// (`newsidx search --corpus DIR`), quietly: problems with single files are
-/// reported on stderr, as `index` does, but no summary is printed.
+/// reported on stderr, as `index` does, but no summary is printed. If another
+/// process is updating the index, say so and leave the search to its last
+/// commit rather than fail or wait.
 pub fn refresh_for_search(corpus: &Path, index_dir: &Path) -> Result<()> {
-    let corpus = corpus
-        .canonicalize()
-        .with_context(|| format!("cannot open corpus folder {}", corpus.display()))?;
-    index_corpus(
-        &corpus,
-        index_dir,
-        &pipeline::Options::default(),
-        false,
-        false,
-    )?;
-    Ok(())
+    let corpus = resolve_corpus(corpus)?;
+    match index_corpus(&corpus, index_dir, &Settings::default()) {
+        Ok(_) => Ok(()),
+        Err(e) if e.downcast_ref::<Locked>().is_some() && index::exists(index_dir) => {
+            eprintln!(
+                "newsidx: {} is being updated by another newsidx process; searching its last commit",
+                index_dir.display()
+            );
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kept_paths_protect_themselves_and_what_is_under_them() {
+        let kept = vec!["a/b".to_string(), "c.txt".to_string()];
+        assert!(is_kept("a/b", &kept));
+        assert!(is_kept("a/b/x.txt", &kept));
+        assert!(is_kept("c.txt", &kept));
+        assert!(!is_kept("a/bc.txt", &kept));
+        assert!(!is_kept("c.txt2", &kept));
+        assert!(is_kept("anything", &[String::new()]));
+    }
+
+    #[test]
+    fn transient_problems_keep_the_indexed_version() {
+        assert!(keeps_indexed_version(&Reason::Changed));
+        assert!(keeps_indexed_version(&Reason::Unreadable {
+            error: "EIO".into()
+        }));
+        for r in [
+            Reason::Vanished,
+            Reason::Empty,
+            Reason::Binary,
+            Reason::NotArticle,
+            Reason::TooLarge { size: 2, limit: 1 },
+        ] {
+            assert!(!keeps_indexed_version(&r), "{r:?}");
+        }
+    }
+
+    #[test]
+    fn summary_line_counts_everything() {
+        let mut s = Summary {
+            indexed: 3,
+            added: 2,
+            updated: 1,
+            removed: 4,
+            unchanged: 5,
+            ..Summary::default()
+        };
+        assert_eq!(
+            summary_line(&s),
+            "indexed 3 articles (0.0 MiB) in 0.0 s: added 2, updated 1, removed 4, unchanged 5"
+        );
+        s.skipped = 1;
+        s.skipped_by_reason.insert("empty".into(), 1);
+        assert!(summary_line(&s).ends_with("; skipped 1 (empty 1)"));
+    }
 }

@@ -29,7 +29,7 @@ pub fn run(a: ParseArgs) -> anyhow::Result<Outcome> {
             size: md.len(),
             mtime: walk::mtime_nanos(&md),
         };
-        match pipeline::process_full(&entry, &opts) {
+        match pipeline::process(&entry, &opts) {
             Ok(p) => {
                 for w in &p.warnings {
                     eprintln!(

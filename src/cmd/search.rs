@@ -1,25 +1,33 @@
-//! `newsidx search QUERY`: open the index, search, render.
+//! `newsidx search QUERY`: resolve the flags, bring the index up to date when
+//! `--corpus` is given, search, render, and turn the hit count into an exit
+//! code.
 
-use crate::cli::{OutputFormat, SearchArgs};
+use crate::cli::{FacetName, OutputFormat, SearchArgs, SortBy};
 use crate::exit::Outcome;
 use crate::index::NewsIndex;
 use crate::render::{self, Color};
-use crate::search::{self, DefaultOperator, Request};
+use crate::search::build::Filters;
+use crate::search::facets::Facet;
+use crate::search::query::{COUNTRY_HINT, flag_date, resolve_country};
+use crate::search::{self, DefaultOperator, Request, Sort};
+use anyhow::{Context, anyhow};
 use std::io::{IsTerminal, Write};
 
 pub fn run(a: SearchArgs) -> anyhow::Result<Outcome> {
-    let ix = NewsIndex::open(&a.location.resolve())?;
-    let req = Request {
-        query: a.query.clone(),
-        limit: a.limit,
-        offset: a.offset,
-        default_operator: match a.default_operator {
-            crate::cli::Operator::And => DefaultOperator::And,
-            crate::cli::Operator::Or => DefaultOperator::Or,
-        },
-        snippet_chars: a.snippet_chars,
+    let req = request(&a)?;
+    let index_dir = match (&a.location.index, &a.corpus) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(corpus)) => corpus.join(".newsidx"),
+        (None, None) => a.location.resolve(),
     };
+    if let Some(corpus) = &a.corpus {
+        crate::cmd::index::refresh_for_search(corpus, &index_dir).with_context(|| {
+            format!("cannot bring the index of {} up to date", corpus.display())
+        })?;
+    }
+    let ix = NewsIndex::open(&index_dir)?;
     let results = search::search(&ix, &req)?;
+
     let stdout = std::io::stdout();
     let color = Color::resolve(a.color, stdout.is_terminal());
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -38,5 +46,61 @@ pub fn run(a: SearchArgs) -> anyhow::Result<Outcome> {
         Outcome::Success
     } else {
         Outcome::NoMatch
+    })
+}
+
+/// The library's request from the command line; bad flag values are errors
+/// that name the flag.
+fn request(a: &SearchArgs) -> anyhow::Result<Request> {
+    let date = |flag: &str, v: &Option<String>, last: bool| {
+        v.as_deref()
+            .map(|s| flag_date(s, last).map_err(|e| anyhow!("--{flag}: {e}")))
+            .transpose()
+    };
+    let filters = Filters {
+        since: date("since", &a.since, false)?,
+        until: date("until", &a.until, true)?,
+        countries: a
+            .country
+            .iter()
+            .map(|c| resolve_country(c).map_err(|e| anyhow!("--country: {e}; {COUNTRY_HINT}")))
+            .collect::<anyhow::Result<_>>()?,
+        ministers: a.minister.clone(),
+    };
+    if let (Some(s), Some(u)) = (filters.since, filters.until) {
+        anyhow::ensure!(
+            s <= u,
+            "--since {s} is after --until {u}: nothing can match"
+        );
+    }
+    let mut facets = Vec::new();
+    for f in &a.facet {
+        let f = match f {
+            FacetName::Country => Facet::Country,
+            FacetName::Minister => Facet::Minister,
+            FacetName::Section => Facet::Section,
+        };
+        if !facets.contains(&f) {
+            facets.push(f);
+        }
+    }
+    Ok(Request {
+        query: a.query.clone(),
+        limit: a.limit,
+        offset: a.offset,
+        default_operator: match a.default_operator {
+            crate::cli::Operator::And => DefaultOperator::And,
+            crate::cli::Operator::Or => DefaultOperator::Or,
+        },
+        sort: match a.sort {
+            SortBy::Score => Sort::Score,
+            SortBy::Date => Sort::Date,
+        },
+        filters,
+        facets,
+        timeline: a.timeline,
+        snippet_chars: a.snippet_chars,
+        fragments: a.fragments.max(1),
+        count_only: a.count,
     })
 }

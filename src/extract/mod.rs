@@ -1,8 +1,15 @@
 //! Who and where: the ministers and countries an article names, and its date.
 //!
 //! Pure functions over text; the gazetteers they use are data files in
-//! `schema/`, parsed once on first use (never at start-up of a search that
-//! does not need them).
+//! `schema/` (`countries.tsv`, `ministers.toml`), parsed once on first use
+//! (never at start-up of a search that does not need them). One Aho-Corasick
+//! pass over the article finds country words and title keywords together;
+//! `countries` and `ministers` then apply the rules around each match.
+
+mod countries;
+mod gazetteer;
+mod ministers;
+mod text;
 
 pub mod dates;
 
@@ -37,16 +44,313 @@ pub struct Extraction {
 
 /// Extract ministers and countries from an article's title and body.
 pub fn extract(title: &str, body: &str) -> Extraction {
-    let _ = (title, body);
-    Extraction::default()
+    // One buffer so the title's words take part in the same pass; the
+    // blank line keeps names and titles from running across the join.
+    let mut text = String::with_capacity(title.len() + body.len() + 2);
+    text.push_str(title);
+    text.push_str("\n\n");
+    text.push_str(body);
+    let (hits, titles) = countries::scan(&text);
+    let mentions = countries::mentions(&text, &hits);
+    let defs = &gazetteer::countries().defs;
+
+    let mut codes: Vec<u16> = mentions.iter().map(|m| m.country).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let mut countries: Vec<Country> = codes
+        .into_iter()
+        .filter_map(|c| defs.get(c as usize))
+        .map(|d| Country {
+            name: d.name.to_string(),
+            code: d.code.to_string(),
+        })
+        .collect();
+    countries.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let ministers = if titles.is_empty() {
+        Vec::new()
+    } else {
+        merge(&text, &mentions, ministers::find(&text, &titles, &mentions))
+    };
+    Extraction {
+        ministers,
+        countries,
+    }
+}
+
+/// One entry per person under the fullest name the article gives, in order
+/// of first mention; the first explicit title wins over "counterpart".
+fn merge(
+    text: &str,
+    mentions: &[countries::Mention],
+    found: Vec<ministers::Found>,
+) -> Vec<MinisterRole> {
+    let t = gazetteer::titles();
+    let defs = &gazetteer::countries().defs;
+    let named = |code: &str| {
+        mentions
+            .iter()
+            .any(|m| defs.get(m.country as usize).is_some_and(|d| d.code == code))
+    };
+    let mut people: Vec<(Vec<String>, ministers::Found)> = Vec::new();
+    for f in found {
+        let full = ministers::fullest(text, mentions, &f.name);
+        let same = people
+            .iter_mut()
+            .find(|(n, _)| n.ends_with(&full) || full.ends_with(n) && !n.is_empty());
+        match same {
+            Some((n, p)) => {
+                if full.len() > n.len() {
+                    *n = full;
+                }
+                if p.counterpart && !f.counterpart {
+                    p.role = f.role;
+                    p.counterpart = false;
+                    if f.country.is_some() {
+                        p.country = f.country;
+                    }
+                }
+                if p.country.is_none() {
+                    p.country = f.country;
+                }
+            }
+            None => people.push((full, f)),
+        }
+    }
+    people
+        .into_iter()
+        .map(|(name, f)| {
+            let code = f
+                .country
+                .and_then(|c| defs.get(c as usize))
+                .map(|d| d.code.to_string())
+                .or_else(|| {
+                    t.country_of_role(&f.role.to_ascii_lowercase(), named)
+                        .map(str::to_string)
+                });
+            MinisterRole {
+                name: name.join(" "),
+                role: f.role,
+                country_code: code,
+            }
+        })
+        .collect()
 }
 
 /// Resolve what a user typed after `country:` ("japan", "JP", "Japanese",
-/// "United States", "us") to an ISO code.
+/// "United States", "us", "U.S.", "britain") to the gazetteer's code.
 pub fn country_code(value: &str) -> Option<String> {
-    let v = value.trim();
-    if v.len() == 2 && v.chars().all(|c| c.is_ascii_alphabetic()) {
-        return Some(v.to_ascii_uppercase());
+    countries::code_for(value).map(str::to_string)
+}
+
+/// The canonical name of a gazetteer code ("JP" → "Japan").
+pub fn country_name(code: &str) -> Option<&'static str> {
+    countries::name_for(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str) -> Vec<String> {
+        extract("", text)
+            .countries
+            .into_iter()
+            .map(|c| c.code)
+            .collect()
     }
-    None
+
+    fn names(text: &str) -> Vec<String> {
+        extract("", text)
+            .ministers
+            .into_iter()
+            .map(|m| m.name)
+            .collect()
+    }
+
+    #[test]
+    fn gazetteers_parse_completely() {
+        let c = gazetteer::countries();
+        assert!(c.defs.len() > 190, "{}", c.defs.len());
+        let mut seen = std::collections::HashSet::new();
+        for d in &c.defs {
+            assert_eq!(d.code.len(), 2, "{}", d.code);
+            assert!(d.code.bytes().all(|b| b.is_ascii_uppercase()), "{}", d.code);
+            assert!(seen.insert(d.code), "duplicate {}", d.code);
+        }
+        assert!(c.aliases.iter().all(|a| !a.text.is_empty()));
+        assert!(
+            c.aliases
+                .iter()
+                .any(|a| a.text == "Moscow" && a.former.is_some())
+        );
+        assert!(!c.blockers.is_empty() && !c.multi.is_empty() && !c.context.is_empty());
+        let t = gazetteer::titles();
+        assert!(t.keywords.len() >= 8, "ministers.toml did not parse");
+        assert!(gazetteer::matcher().ac.is_some());
+    }
+
+    #[test]
+    fn country_traps() {
+        let cases: &[(&str, &[&str])] = &[
+            ("Japan and the Japanese", &["JP"]),
+            ("a turkey on china plates", &[]),
+            ("TURKEY AND CHINA SIGN PACT", &["CN", "TR"]),
+            ("Michael Jordan met Jordan Smith", &[]),
+            ("talks in Jordan", &["JO"]),
+            ("Chad Evans flew to Chad", &["TD"]),
+            ("Atlanta, Georgia", &[]),
+            ("Georgia and Russia", &["GE", "RU"]),
+            ("the Vogtle plant in Georgia, America's south", &["US"]),
+            ("New Mexico", &[]),
+            ("Niger and Nigeria", &["NE", "NG"]),
+            ("the Niger Delta", &["NG"]),
+            ("Dominica", &["DM"]),
+            ("the Dominican Republic", &["DO"]),
+            ("the Indian Ocean", &[]),
+            ("American football and French fries", &[]),
+            ("the two Koreas", &["KP", "KR"]),
+            ("Papua New Guinea", &["PG"]),
+            ("Equatorial Guinea", &["GQ"]),
+            ("Papua", &[]),
+            ("Moscow", &["RU"]),
+            ("Moscow and the Soviet Union", &["SU"]),
+            ("U.S. and U.K.", &["GB", "US"]),
+            ("LET US GO", &[]),
+            ("the US", &["US"]),
+            ("us and them", &[]),
+            ("New England and New South Wales", &[]),
+            ("Scotland and Wales", &["GB"]),
+            ("Indians and Koreans", &["IN", "KR"]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(codes(text), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn minister_patterns() {
+        let cases: &[(&str, &[&str])] = &[
+            ("Foreign Minister Koichiro Gemba said.", &["Koichiro Gemba"]),
+            (
+                "Koichiro Gemba, Japan's foreign minister, said.",
+                &["Koichiro Gemba"],
+            ),
+            (
+                "Japan's foreign minister, Koichiro Gemba, said.",
+                &["Koichiro Gemba"],
+            ),
+            (
+                "Finance Minister Noda spoke. Yoshihiko Noda is 54.",
+                &["Yoshihiko Noda"],
+            ),
+            ("Mr Brown, the chancellor, spoke.", &["Brown"]),
+            ("Dr Liam Fox, the Defence Secretary, spoke.", &["Liam Fox"]),
+            ("Shadow chancellor George Osborne spoke.", &[]),
+            ("General Secretary Hu Jintao spoke.", &[]),
+            ("Press Secretary Jay Carney spoke.", &[]),
+            ("UN Secretary-General Ban Ki-moon spoke.", &[]),
+            ("Assistant Treasury Secretary David Mulford spoke.", &[]),
+            ("Vice Finance Minister Toyoo Gyohten spoke.", &[]),
+            ("Chief Minister Narendra Modi spoke.", &[]),
+            ("German Chancellor Helmut Kohl spoke in Bonn.", &[]),
+            (
+                "Chancellor Nigel Lawson spoke in London.",
+                &["Nigel Lawson"],
+            ),
+            (
+                "Treasurer Paul Keating spoke in Australia.",
+                &["Paul Keating"],
+            ),
+            ("Treasurer Paul Keating of the club spoke.", &[]),
+            (
+                "President Reagan and Secretary of State George Shultz",
+                &["George Shultz"],
+            ),
+            (
+                "Indian Defense Minister A.K. Antony’s visit",
+                &["A.K. Antony"],
+            ),
+            ("the prime minister said", &[]),
+            ("Ministers met.", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(names(text), *want, "{text}");
+        }
+    }
+
+    /// Run with `cargo test --release --lib -- --ignored load_cost --nocapture`.
+    #[test]
+    #[ignore]
+    fn load_cost() {
+        let t = std::time::Instant::now();
+        let n = gazetteer::countries().defs.len();
+        let countries = t.elapsed();
+        let t = std::time::Instant::now();
+        let _ = gazetteer::titles();
+        let titles = t.elapsed();
+        let t = std::time::Instant::now();
+        let _ = gazetteer::matcher();
+        let matcher = t.elapsed();
+        eprintln!("countries ({n}): {countries:?}; titles: {titles:?}; automaton: {matcher:?}");
+    }
+
+    /// Extraction time alone over a corpus folder of text files:
+    /// `NEWSIDX_BENCH_CORPUS=DIR cargo test --release --lib -- --ignored throughput --nocapture`.
+    #[test]
+    #[ignore]
+    fn throughput() {
+        let Ok(dir) = std::env::var("NEWSIDX_BENCH_CORPUS") else {
+            return;
+        };
+        let mut texts = Vec::new();
+        let mut stack = vec![std::path::PathBuf::from(dir)];
+        while let Some(d) = stack.pop() {
+            let Ok(rd) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if let Ok(t) = std::fs::read_to_string(&p) {
+                    texts.push(t);
+                }
+            }
+        }
+        let bytes: usize = texts.iter().map(String::len).sum();
+        let _ = gazetteer::matcher();
+        let t = std::time::Instant::now();
+        let mut hits = 0;
+        for x in &texts {
+            hits += countries::scan(x).0.len();
+        }
+        let scan = t.elapsed();
+        let t = std::time::Instant::now();
+        let mut n = 0;
+        for x in &texts {
+            let e = extract("", x);
+            n += e.ministers.len() + e.countries.len();
+        }
+        let all = t.elapsed();
+        eprintln!(
+            "{} texts, {} bytes: scan {scan:?} ({hits} hits), extract {all:?} ({n} results)",
+            texts.len(),
+            bytes
+        );
+    }
+}
+
+#[cfg(test)]
+mod prop {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever the text, extraction returns (no panic on odd slicing,
+        /// multi-byte characters or punctuation runs).
+        #[test]
+        fn extract_never_panics(title in ".{0,40}", body in "(\\PC|[ \n,.'’\"-]|Minister|Secretary|Japan|U\\.S\\.|counterpart|Mr ){0,80}") {
+            let _ = super::extract(&title, &body);
+        }
+    }
 }

@@ -1,8 +1,15 @@
 //! The index on disk: creating and opening it, the stamp it carries (format
-//! and schema versions, the corpus it was built from), and writing to it.
-//! Together with `search`, the only code that uses tantivy.
+//! and schema versions, the corpus it was built from), its write lock, its
+//! incremental state, and writing to it. Together with `search`, the only
+//! code that uses tantivy.
+//!
+//! An index folder holds tantivy's files, `newsidx.lock` ([`lock`]) and
+//! `newsidx-seen.json` ([`state`]); nothing else is ever written there, and a
+//! folder holding anything else is never used as an index.
 
+pub mod lock;
 pub mod schema;
+pub mod state;
 pub mod stats;
 pub mod writer;
 
@@ -11,8 +18,8 @@ use anyhow::{Context, Result, bail};
 use schema::Fields;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use tantivy::Index;
 use tantivy::directory::MmapDirectory;
+use tantivy::{Index, IndexReader, ReloadPolicy};
 
 /// Version of the on-disk layout beyond the field model (commit payload,
 /// analyzers). Bump when an index written by an older build would be read
@@ -26,6 +33,11 @@ pub struct Stamp {
     pub schema_version: u32,
     /// Absolute path of the corpus root the index was built from.
     pub corpus: Option<String>,
+    /// Every indexed file with an mtime older than this (ns since the epoch)
+    /// was read after its last change, so its size and mtime can be trusted
+    /// (see `state`). Absent: trust none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_before: Option<i64>,
 }
 
 impl Stamp {
@@ -34,6 +46,7 @@ impl Stamp {
             format_version: FORMAT_VERSION,
             schema_version: Model::get().version,
             corpus: corpus.map(|p| p.display().to_string()),
+            verified_before: None,
         }
     }
 }
@@ -63,8 +76,12 @@ impl NewsIndex {
         }
         let mmap = MmapDirectory::open(dir)
             .with_context(|| format!("cannot open index folder {}", dir.display()))?;
-        let index = Index::open(mmap)
-            .with_context(|| format!("cannot open the index at {}", dir.display()))?;
+        let index = Index::open(mmap).with_context(|| {
+            format!(
+                "cannot open the index at {}; if it was made by another version of newsidx, rebuild it with `newsidx index CORPUS --rebuild`",
+                dir.display()
+            )
+        })?;
         let metas = index
             .load_metas()
             .with_context(|| format!("cannot read the index metadata in {}", dir.display()))?;
@@ -85,10 +102,21 @@ impl NewsIndex {
                 want.format_version,
                 want.schema_version
             ),
+            // A run killed between creating the index and its first commit
+            // leaves exactly this: an empty index, usable as such.
+            None if metas.segments.is_empty() => {}
             None => bail!(
                 "{} does not hold a newsidx index (no newsidx stamp in its metadata); rebuild it with `newsidx index CORPUS --rebuild`",
                 dir.display()
             ),
+        }
+        let (want_schema, _) = schema::build(Model::get())?;
+        if index.schema() != want_schema {
+            bail!(
+                "the index at {} has other fields than this build of newsidx defines (schema {}); rebuild it with `newsidx index CORPUS --rebuild`",
+                dir.display(),
+                want.schema_version
+            );
         }
         let fields = Fields::from_schema(&index.schema())?;
         schema::register_analyzers(&index);
@@ -100,10 +128,12 @@ impl NewsIndex {
         })
     }
 
-    /// Create a new, empty index in `dir`, replacing any index files there.
+    /// Create a new, empty index in `dir`, replacing any index files there
+    /// (but not the lock, which the caller holds).
     pub fn create(dir: &Path, corpus: &Path) -> Result<NewsIndex> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create index folder {}", dir.display()))?;
+        check_index_dir(dir)?;
         remove_index_files(dir)?;
         let (schema, fields) = schema::build(Model::get())?;
         let mmap = MmapDirectory::open(dir)
@@ -118,6 +148,77 @@ impl NewsIndex {
             dir: dir.to_path_buf(),
         })
     }
+
+    /// A reader of the last commit that never reloads by itself (no watcher
+    /// thread): one-shot commands want one consistent view.
+    pub fn reader(&self) -> Result<IndexReader> {
+        self.index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .with_context(|| {
+                format!(
+                    "cannot open a reader of the index at {}",
+                    self.dir.display()
+                )
+            })
+    }
+
+    /// Number of live documents at the last commit.
+    pub fn num_docs(&self) -> Result<u64> {
+        Ok(self.reader()?.searcher().num_docs())
+    }
+
+    /// The ids of all live documents (duplicates kept, so tests can look for
+    /// them).
+    pub fn ids(&self) -> Result<Vec<String>> {
+        state::ids(&self.reader()?.searcher())
+    }
+}
+
+/// Refuse to use `dir` as an index folder if it holds anything that is not
+/// an index's: a folder given by mistake must never be written to or wiped.
+/// A missing or empty folder is fine.
+pub fn check_index_dir(dir: &Path) -> Result<()> {
+    if exists(dir) {
+        return Ok(());
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            bail!(
+                "{} is a file, not an index folder; give a new or empty folder with --index",
+                dir.display()
+            )
+        }
+        Err(e) => {
+            return Err(anyhow::Error::new(e).context(format!("cannot list {}", dir.display())));
+        }
+    };
+    for e in entries {
+        let e = e.with_context(|| format!("cannot list {}", dir.display()))?;
+        let name = e.file_name();
+        if !is_index_file(&name.to_string_lossy()) {
+            bail!(
+                "{} is not empty and does not hold a newsidx index (it has {:?}); refusing to write an index into it: give a new or empty folder with --index",
+                dir.display(),
+                name
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Names that tantivy or newsidx put in an index folder.
+fn is_index_file(name: &str) -> bool {
+    name == "meta.json"
+        || name == ".managed.json"
+        || name.starts_with(".tantivy-")
+        || name.starts_with(".tmp")
+        || name == lock::LOCK_FILE
+        || name.starts_with(state::SEEN_FILE)
+        || is_segment_file(name)
 }
 
 /// Remove what tantivy and newsidx keep in an index folder, and nothing else
@@ -129,11 +230,10 @@ fn remove_index_files(dir: &Path) -> Result<()> {
         let e = e.with_context(|| format!("cannot list {}", dir.display()))?;
         let name = e.file_name();
         let name = name.to_string_lossy();
-        let ours = name == "meta.json"
-            || name == ".managed.json"
-            || name.ends_with(".lock")
-            || is_segment_file(&name);
-        if ours {
+        // The lock stays: the caller holds it, and another process that
+        // found it gone would lock a new file and write beside us.
+        // tantivy's own lock files are harmless and may be held by a reader.
+        if is_index_file(&name) && name != lock::LOCK_FILE && !name.starts_with(".tantivy-") {
             std::fs::remove_file(e.path())
                 .with_context(|| format!("cannot remove {}", e.path().display()))?;
         }

@@ -1,6 +1,11 @@
 //! Writing documents: a tantivy IndexWriter with a fixed memory budget,
 //! adds, deletes by file, and commits that carry the index stamp.
+//!
+//! A file's delete and its new documents are always sent before the same
+//! commit (callers commit only between files), so every commit, and thus
+//! every state a crash can leave, holds each file exactly once.
 
+use super::lock::Locked;
 use super::{NewsIndex, Stamp};
 use crate::document::NewsDoc;
 use anyhow::{Context, Result};
@@ -15,8 +20,7 @@ pub struct Writer {
     stamp: Stamp,
 }
 
-/// The message for a writer lock held by someone else.
-pub const LOCKED: &str = "index is locked by another newsidx process; try again later";
+pub use super::lock::LOCKED;
 
 impl Writer {
     pub fn new(ix: &NewsIndex, stamp: Stamp) -> Result<Writer> {
@@ -28,9 +32,12 @@ impl Writer {
             .index
             .writer_with_num_threads(threads, WRITER_HEAP_BYTES)
             .map_err(|e| match e {
-                tantivy::TantivyError::LockFailure(..) => {
-                    anyhow::anyhow!("{}: {LOCKED}", ix.dir.display())
+                // Another program writing with tantivy itself (an older
+                // newsidx, tantivy-cli): the same story for the user.
+                tantivy::TantivyError::LockFailure(..) => Locked {
+                    dir: ix.dir.clone(),
                 }
+                .into(),
                 e => anyhow::Error::new(e)
                     .context(format!("cannot write to the index at {}", ix.dir.display())),
             })?;
@@ -60,6 +67,11 @@ impl Writer {
             .delete_all_documents()
             .context("cannot clear the index")?;
         Ok(())
+    }
+
+    /// The stamp later commits carry.
+    pub fn set_stamp(&mut self, stamp: Stamp) {
+        self.stamp = stamp;
     }
 
     /// Persist everything added so far, with the stamp as payload.

@@ -1,19 +1,28 @@
-//! Query → rank → highlight: turns a request into [`hit::Results`].
+//! Query → rank → highlight: turns a [`Request`] into [`hit::Results`].
 //!
-//! [`query`] reads the user's query, [`build`] makes tantivy queries of it,
-//! [`highlight`] marks what matched. Results are plain values for `render`.
+//! [`query`] reads the user's query (pure), [`build`] makes a tantivy query
+//! of it, [`highlight`] marks what matched, [`facets`] and [`timeline`] count
+//! over all matches when asked. Results are plain values for `render`.
+//! Work is proportional to what is shown: stored documents are read only for
+//! the page, counting runs only for `--facet`/`--timeline`.
 
+pub mod build;
+pub mod facets;
+pub mod highlight;
 pub mod hit;
+pub mod query;
+pub mod timeline;
 
 use crate::index::NewsIndex;
-use anyhow::{Context, Result, anyhow};
-use hit::{Hit, Marked, Results};
+use anyhow::{Context, Result};
+use build::Filters;
+use facets::{Facet, Tally};
+use highlight::Highlighter;
+pub use hit::{Hit, Results};
 use std::path::PathBuf;
 use std::time::Instant;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::QueryParser;
-use tantivy::snippet::SnippetGenerator;
-use tantivy::{ReloadPolicy, TantivyDocument};
+use tantivy::{DateTime, DocAddress, ReloadPolicy, Score, SegmentReader, TantivyDocument};
 
 /// How bare terms combine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -23,6 +32,15 @@ pub enum DefaultOperator {
     Or,
 }
 
+/// The order of hits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Score,
+    /// Newest first; undated documents last.
+    Date,
+}
+
 /// What to search for and how to present it.
 #[derive(Clone, Debug)]
 pub struct Request {
@@ -30,8 +48,16 @@ pub struct Request {
     pub limit: usize,
     pub offset: usize,
     pub default_operator: DefaultOperator,
-    /// Characters of body text in a snippet.
+    pub sort: Sort,
+    pub filters: Filters,
+    pub facets: Vec<Facet>,
+    pub timeline: bool,
+    /// Characters of body text per snippet passage.
     pub snippet_chars: usize,
+    /// Passages per snippet.
+    pub fragments: usize,
+    /// Skip reading documents (for `--count`).
+    pub count_only: bool,
 }
 
 impl Default for Request {
@@ -41,7 +67,13 @@ impl Default for Request {
             limit: 10,
             offset: 0,
             default_operator: DefaultOperator::And,
+            sort: Sort::Score,
+            filters: Filters::default(),
+            facets: Vec::new(),
+            timeline: false,
             snippet_chars: 200,
+            fragments: 1,
+            count_only: false,
         }
     }
 }
@@ -49,6 +81,8 @@ impl Default for Request {
 /// Run `req` against `ix`.
 pub fn search(ix: &NewsIndex, req: &Request) -> Result<Results> {
     let start = Instant::now();
+    let root = query::parse(&req.query, req.default_operator)?;
+    let q = build::build(&ix.index.schema(), &root, &req.filters)?;
     let reader = ix
         .index
         .reader_builder()
@@ -56,87 +90,96 @@ pub fn search(ix: &NewsIndex, req: &Request) -> Result<Results> {
         .try_into()
         .context("cannot open an index reader")?;
     let searcher = reader.searcher();
-    let f = &ix.fields;
-    let mut parser =
-        QueryParser::for_index(&ix.index, vec![f.title, f.body, f.ministers, f.countries]);
-    for (def, boost) in crate::model::Model::get().default_fields() {
-        if let Ok(field) = ix.index.schema().get_field(&def.name) {
-            parser.set_field_boost(field, boost);
+
+    let tally = (!req.facets.is_empty() || req.timeline).then(|| Tally {
+        facets: req.facets.clone(),
+        timeline: req.timeline,
+    });
+    // tantivy reserves room for `limit + offset` hits up front: never more
+    // than the index holds, whatever was asked.
+    let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    let offset = req.offset.min(docs);
+    let limit = if req.count_only {
+        0
+    } else {
+        req.limit.min(docs - offset)
+    };
+    let (top, total, tallied): (Vec<(Score, DocAddress)>, usize, _) = if limit == 0 {
+        let (total, t) = searcher.search(&q, &(Count, tally))?;
+        (Vec::new(), total, t)
+    } else {
+        let page = TopDocs::with_limit(limit).and_offset(offset);
+        match req.sort {
+            Sort::Score => searcher.search(&q, &(page.order_by_score(), Count, tally))?,
+            Sort::Date => {
+                let by_date = page.tweak_score(|seg: &SegmentReader| {
+                    let dates = seg
+                        .fast_fields()
+                        .column_opt::<DateTime>("date")
+                        .ok()
+                        .flatten();
+                    move |doc, score: Score| {
+                        let secs = dates
+                            .as_ref()
+                            .and_then(|c| c.first(doc))
+                            .map_or(i64::MIN, |d| d.into_timestamp_secs());
+                        (secs, score)
+                    }
+                });
+                let (top, total, t) = searcher.search(&q, &(by_date, Count, tally))?;
+                let top = top.into_iter().map(|((_, s), a)| (s, a)).collect();
+                (top, total, t)
+            }
+        }
+    };
+
+    let mut hits = Vec::with_capacity(top.len());
+    if !top.is_empty() {
+        let hl = Highlighter::new(&root);
+        let f = &ix.fields;
+        let corpus = ix.stamp.corpus.clone().map(PathBuf::from);
+        for (i, (score, addr)) in top.into_iter().enumerate() {
+            let tdoc: TantivyDocument = searcher
+                .doc(addr)
+                .context("cannot read a document from the index")?;
+            let doc = f.read(&tdoc);
+            let snippet = hl.snippet(&doc.body, req.snippet_chars, req.fragments);
+            let title_highlights = hl.title_marks(&doc.title);
+            let file = doc.id.split('#').next().unwrap_or(&doc.id);
+            let path = match &corpus {
+                Some(r) => r.join(file).display().to_string(),
+                None => file.to_string(),
+            };
+            hits.push(Hit {
+                rank: offset + i + 1,
+                score,
+                path,
+                doc,
+                snippet,
+                title_highlights,
+            });
         }
     }
-    if req.default_operator == DefaultOperator::And {
-        parser.set_conjunction_by_default();
-    }
-    let query = parser
-        .parse_query(&req.query)
-        .map_err(|e| anyhow!("invalid query {:?}: {e}", req.query))?;
-    let (top, total) = searcher.search(
-        &query,
-        &(
-            TopDocs::with_limit(req.limit.max(1))
-                .and_offset(req.offset)
-                .order_by_score(),
-            Count,
+
+    let (facets, timeline) = match tallied {
+        Some(t) => (
+            req.facets
+                .iter()
+                .zip(t.facets)
+                .map(|(f, counts)| (f.name().to_string(), facets::top(*f, counts)))
+                .collect(),
+            req.timeline.then(|| timeline::buckets(&t.months)),
         ),
-    )?;
-    let mut body_gen = SnippetGenerator::create(&searcher, &*query, f.body)?;
-    body_gen.set_max_num_chars(req.snippet_chars);
-    let title_gen = SnippetGenerator::create(&searcher, &*query, f.title)?;
-    let root = ix.stamp.corpus.clone().map(PathBuf::from);
-    let mut hits = Vec::new();
-    for (i, (score, addr)) in top.into_iter().take(req.limit).enumerate() {
-        let tdoc: TantivyDocument = searcher.doc(addr)?;
-        let doc = f.read(&tdoc);
-        let snip = body_gen.snippet(&doc.body);
-        let snippet = Marked {
-            text: snip.fragment().to_string(),
-            highlights: char_ranges(snip.fragment(), snip.highlighted()),
-        };
-        let mut tgen = title_gen.snippet(&doc.title);
-        tgen.set_snippet_prefix_postfix("", "");
-        let title_highlights = if tgen.fragment() == doc.title {
-            char_ranges(&doc.title, tgen.highlighted())
-        } else {
-            Vec::new()
-        };
-        let path = match &root {
-            Some(r) => r
-                .join(doc.id.split('#').next().unwrap_or(&doc.id))
-                .display()
-                .to_string(),
-            None => doc.id.clone(),
-        };
-        hits.push(Hit {
-            rank: req.offset + i + 1,
-            score,
-            path,
-            doc,
-            snippet,
-            title_highlights,
-        });
-    }
+        None => (Vec::new(), None),
+    };
     Ok(Results {
         query: req.query.clone(),
         total_hits: total,
         took_ms: start.elapsed().as_secs_f64() * 1000.0,
         hits,
-        facets: Vec::new(),
-        timeline: None,
+        facets,
+        timeline,
     })
-}
-
-/// Byte ranges into `text` as character ranges.
-pub fn char_ranges(text: &str, ranges: &[std::ops::Range<usize>]) -> Vec<[usize; 2]> {
-    ranges
-        .iter()
-        .filter(|r| text.is_char_boundary(r.start) && text.is_char_boundary(r.end))
-        .map(|r| {
-            [
-                text[..r.start].chars().count(),
-                text[..r.end].chars().count(),
-            ]
-        })
-        .collect()
 }
 
 /// The stored document with this id, if the index has one.
@@ -152,5 +195,208 @@ pub fn get_by_id(ix: &NewsIndex, id: &str) -> Result<Option<crate::document::Sto
             Ok(Some(ix.fields.read(&d)))
         }
         None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The search over a small in-memory index whose documents carry dates,
+    //! countries and ministers directly (no corpus, no extraction).
+
+    use super::*;
+    use crate::article::Format;
+    use crate::document::NewsDoc;
+    use crate::index::{Stamp, schema};
+    use chrono::NaiveDate;
+
+    fn doc(
+        id: &str,
+        title: &str,
+        date: Option<(i32, u32, u32)>,
+        countries: &[(&str, &str)],
+        ministers: &[&str],
+    ) -> NewsDoc {
+        NewsDoc {
+            id: id.into(),
+            file: id.into(),
+            title: title.into(),
+            body: format!("{title}. A reactor story.\n\nMore text follows here."),
+            credit: None,
+            byline: None,
+            url: None,
+            section: crate::document::section_of(id),
+            date: date.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d)),
+            ministers: ministers.iter().map(|s| s.to_string()).collect(),
+            minister_roles: Vec::new(),
+            countries: countries.iter().map(|c| c.0.to_string()).collect(),
+            country_codes: countries.iter().map(|c| c.1.to_string()).collect(),
+            format: Format::Text,
+            encoding: "utf-8".into(),
+            size: 0,
+            mtime: 0,
+            hash: 0,
+        }
+    }
+
+    fn index() -> NewsIndex {
+        let (s, fields) = schema::build(crate::model::Model::get()).unwrap();
+        let index = tantivy::Index::create_in_ram(s);
+        schema::register_analyzers(&index);
+        let mut w: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let docs = [
+            doc(
+                "energy/blast.txt",
+                "Fukushima blast",
+                Some((2011, 3, 14)),
+                &[("Japan", "JP")],
+                &["Yukio Edano"],
+            ),
+            doc(
+                "diplomacy/gemba.txt",
+                "Gemba visits Delhi",
+                Some((2011, 12, 28)),
+                &[("India", "IN"), ("Japan", "JP")],
+                &["Koichiro Gemba", "S.M. Krishna"],
+            ),
+            doc("science/undated.txt", "Undated story", None, &[], &[]),
+            doc(
+                "diplomacy/hanoi.txt",
+                "Clinton in Hanoi",
+                Some((2010, 7, 23)),
+                &[("United States", "US"), ("Vietnam", "VN")],
+                &["Hillary Clinton"],
+            ),
+        ];
+        for d in &docs {
+            w.add_document(fields.to_doc(d)).unwrap();
+        }
+        w.commit().unwrap();
+        NewsIndex {
+            index,
+            fields,
+            stamp: Stamp::current(None),
+            dir: PathBuf::new(),
+        }
+    }
+
+    fn run(ix: &NewsIndex, query: &str, f: impl FnOnce(&mut Request)) -> Results {
+        let mut req = Request {
+            query: query.into(),
+            ..Request::default()
+        };
+        f(&mut req);
+        search(ix, &req).unwrap()
+    }
+
+    fn ids(r: &Results) -> Vec<&str> {
+        r.hits.iter().map(|h| h.doc.id.as_str()).collect()
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, d)
+    }
+
+    #[test]
+    fn date_filters_are_inclusive_days() {
+        let ix = index();
+        let r = run(&ix, "*", |r| {
+            r.filters.since = day(2011, 3, 14);
+            r.filters.until = day(2011, 12, 28);
+        });
+        let mut got = ids(&r);
+        got.sort();
+        assert_eq!(got, ["diplomacy/gemba.txt", "energy/blast.txt"]);
+        let r = run(&ix, "date:2011-03", |_| {});
+        assert_eq!(ids(&r), ["energy/blast.txt"]);
+        let r = run(&ix, "reactor date:2010", |_| {});
+        assert_eq!(ids(&r), ["diplomacy/hanoi.txt"]);
+    }
+
+    #[test]
+    fn sort_by_date_puts_undated_last() {
+        let ix = index();
+        let r = run(&ix, "reactor", |r| r.sort = Sort::Date);
+        assert_eq!(
+            ids(&r),
+            [
+                "diplomacy/gemba.txt",
+                "energy/blast.txt",
+                "diplomacy/hanoi.txt",
+                "science/undated.txt"
+            ]
+        );
+    }
+
+    #[test]
+    fn country_and_minister_fields_and_filters() {
+        let ix = index();
+        let sorted = |r: Results| {
+            let mut v: Vec<String> = r.hits.into_iter().map(|h| h.doc.id).collect();
+            v.sort();
+            v
+        };
+        let jp = sorted(run(&ix, "country:JP", |_| {}));
+        assert_eq!(jp, ["diplomacy/gemba.txt", "energy/blast.txt"]);
+        assert_eq!(sorted(run(&ix, "country:jp", |_| {})), jp);
+        assert_eq!(
+            sorted(run(&ix, "*", |r| r.filters.countries = vec!["JP".into()])),
+            jp
+        );
+        let gemba = sorted(run(&ix, "minister:gemba", |_| {}));
+        assert_eq!(gemba, ["diplomacy/gemba.txt"]);
+        assert_eq!(
+            sorted(run(&ix, "minister:\"Koichiro Gemba\"", |_| {})),
+            gemba
+        );
+        assert_eq!(sorted(run(&ix, "minister:krishna", |_| {})), gemba);
+        assert_eq!(
+            sorted(run(&ix, "*", |r| r.filters.ministers = vec!["Gemba".into()])),
+            gemba
+        );
+        // A bare word searches the ministers field too (boost 2).
+        assert_eq!(sorted(run(&ix, "edano", |_| {})), ["energy/blast.txt"]);
+    }
+
+    #[test]
+    fn facets_and_timeline_count_every_match() {
+        let ix = index();
+        let r = run(&ix, "*", |r| {
+            r.limit = 1;
+            r.facets = vec![Facet::Country, Facet::Section, Facet::Minister];
+            r.timeline = true;
+        });
+        assert_eq!(r.hits.len(), 1);
+        let (name, countries) = &r.facets[0];
+        assert_eq!(name, "country");
+        assert_eq!(countries[0].value, "Japan");
+        assert_eq!(countries[0].count, 2);
+        assert_eq!(countries.iter().map(|c| c.count).sum::<u64>(), 5);
+        let (_, sections) = &r.facets[1];
+        assert_eq!(sections[0].value, "diplomacy");
+        assert_eq!(sections[0].count, 2);
+        assert_eq!(r.facets[2].1.len(), 4);
+        let t = r.timeline.unwrap();
+        assert_eq!(t.first().map(|b| b.period.as_str()), Some("2010-07"));
+        assert_eq!(t.last().map(|b| b.period.as_str()), Some("2011-12"));
+        assert_eq!(t.len(), 18);
+        assert_eq!(t.iter().map(|b| b.count).sum::<u64>(), 3);
+    }
+
+    #[test]
+    fn huge_limits_and_offsets_are_clamped() {
+        let ix = index();
+        let r = run(&ix, "reactor", |r| r.limit = usize::MAX);
+        assert_eq!(r.hits.len(), 4);
+        let r = run(&ix, "reactor", |r| r.offset = usize::MAX);
+        assert!(r.hits.is_empty());
+        assert_eq!(r.total_hits, 4);
+    }
+
+    #[test]
+    fn count_only_reads_no_documents() {
+        let ix = index();
+        let r = run(&ix, "reactor", |r| r.count_only = true);
+        assert_eq!(r.total_hits, 4);
+        assert!(r.hits.is_empty());
     }
 }

@@ -343,7 +343,7 @@ fn files_that_are_not_articles_are_skipped_with_a_reason() {
     let fx = index_fixtures();
     let err = &fx.stderr;
     assert!(
-        err.contains("skipped 3 (malformed 2, not-article 1)"),
+        err.contains("skipped 6 (malformed 5, not-article 1)"),
         "{err}"
     );
     assert!(
@@ -363,8 +363,9 @@ fn files_that_are_not_articles_are_skipped_with_a_reason() {
         "{err}"
     );
     // The bad lines of feed.jsonl and the non-record in records.json are
-    // left out; their neighbours are not.
+    // reported as `path#N` and left out; their neighbours are not.
     for id in ["feed.jsonl#2", "feed.jsonl#3", "records.json#2"] {
+        assert!(err.contains(&format!("newsidx: {id}: ")), "{id}: {err}");
         fx.ix.cmd(&["show", id]).assert().code(2);
     }
 }
@@ -419,7 +420,7 @@ fn sample_corpus_dates_as_written() {
 #[test]
 fn bad_json_lines_and_array_elements_are_warned_about_by_number() {
     use newsidx::corpus::Entry;
-    use newsidx::pipeline::{Options, process_full};
+    use newsidx::pipeline::{Options, process};
     let run = |rel: &str| {
         let entry = Entry {
             path: fixtures().join(rel),
@@ -427,7 +428,7 @@ fn bad_json_lines_and_array_elements_are_warned_about_by_number() {
             size: 0,
             mtime: 0,
         };
-        match process_full(&entry, &Options::default()) {
+        match process(&entry, &Options::default()) {
             Ok(p) => p,
             Err(reason) => panic!("{rel}: {reason}"),
         }

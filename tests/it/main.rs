@@ -3,7 +3,10 @@
 
 mod commands;
 mod common;
+mod extraction;
 mod formats;
 mod foundation;
+mod incremental;
 mod robust;
+mod search;
 mod trouble;

@@ -50,7 +50,8 @@ fn any_ext() -> impl Strategy<Value = &'static str> {
 }
 
 fn check_pipeline(bytes: &[u8], ext: &str) -> Result<(), TestCaseError> {
-    match pipeline::process_bytes(&entry(ext), bytes, &pipeline::Options::default()) {
+    match pipeline::process_bytes(&entry(ext), bytes, &pipeline::Options::default()).map(|p| p.docs)
+    {
         Ok(docs) => {
             for d in docs {
                 prop_assert!(!d.title.chars().any(char::is_control), "{:?}", d.title);

@@ -1,0 +1,191 @@
+//! Counting over every matching document, not just the page shown: facet
+//! values (from the fast string columns `countries`, `ministers`, `section`)
+//! and hits per month (from the fast `date` column), in one collector that
+//! runs only when `--facet` or `--timeline` asks for it.
+
+use super::hit::FacetCount;
+use std::collections::{BTreeMap, HashMap};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
+
+/// Values shown per facet.
+pub const TOP: usize = 20;
+
+/// A field to count values of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Facet {
+    Country,
+    Minister,
+    Section,
+}
+
+impl Facet {
+    pub fn name(self) -> &'static str {
+        match self {
+            Facet::Country => "country",
+            Facet::Minister => "minister",
+            Facet::Section => "section",
+        }
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            Facet::Country => "countries",
+            Facet::Minister => "ministers",
+            Facet::Section => "section",
+        }
+    }
+}
+
+/// Collects facet counts and, when asked, a month index → count map.
+pub struct Tally {
+    pub facets: Vec<Facet>,
+    pub timeline: bool,
+}
+
+/// What [`Tally`] gathered over all segments.
+#[derive(Default)]
+pub struct Tallied {
+    /// One map per requested facet, in request order.
+    pub facets: Vec<HashMap<String, u64>>,
+    /// Months as `year * 12 + month0`.
+    pub months: BTreeMap<i32, u64>,
+}
+
+pub struct SegmentTally {
+    columns: Vec<(Option<StrColumn>, Vec<u64>)>,
+    dates: Option<Column<DateTime>>,
+    months: BTreeMap<i32, u64>,
+}
+
+impl Collector for Tally {
+    type Fruit = Tallied;
+    type Child = SegmentTally;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentTally> {
+        let ff = reader.fast_fields();
+        let mut columns = Vec::new();
+        for f in &self.facets {
+            let col = ff.str(f.column())?;
+            let n = col.as_ref().map_or(0, |c| c.num_terms());
+            columns.push((col, vec![0u64; n]));
+        }
+        let dates = if self.timeline {
+            ff.column_opt::<DateTime>("date")?
+        } else {
+            None
+        };
+        Ok(SegmentTally {
+            columns,
+            dates,
+            months: BTreeMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Tallied>) -> tantivy::Result<Tallied> {
+        let mut out = Tallied {
+            facets: vec![HashMap::new(); self.facets.len()],
+            months: BTreeMap::new(),
+        };
+        for f in fruits {
+            for (acc, m) in out.facets.iter_mut().zip(f.facets) {
+                for (k, v) in m {
+                    *acc.entry(k).or_default() += v;
+                }
+            }
+            for (k, v) in f.months {
+                *out.months.entry(k).or_default() += v;
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for SegmentTally {
+    type Fruit = Tallied;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        for (col, counts) in &mut self.columns {
+            if let Some(col) = col {
+                for ord in col.term_ords(doc) {
+                    if let Some(c) = counts.get_mut(ord as usize) {
+                        *c += 1;
+                    }
+                }
+            }
+        }
+        if let Some(d) = self.dates.as_ref().and_then(|c| c.first(doc))
+            && let Some(m) = super::timeline::month_of(d.into_timestamp_secs())
+        {
+            *self.months.entry(m).or_default() += 1;
+        }
+    }
+
+    fn harvest(self) -> Tallied {
+        let mut facets = Vec::with_capacity(self.columns.len());
+        let mut buf = String::new();
+        for (col, counts) in self.columns {
+            let mut m = HashMap::new();
+            if let Some(col) = col {
+                for (ord, n) in counts.into_iter().enumerate() {
+                    buf.clear();
+                    if n > 0 && col.ord_to_str(ord as u64, &mut buf).unwrap_or(false) {
+                        m.insert(buf.clone(), n);
+                    }
+                }
+            }
+            facets.push(m);
+        }
+        Tallied {
+            facets,
+            months: self.months,
+        }
+    }
+}
+
+/// The `TOP` largest counts, ties by value; countries carry their ISO code.
+pub fn top(facet: Facet, counts: HashMap<String, u64>) -> Vec<FacetCount> {
+    let mut v: Vec<(String, u64)> = counts.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v.truncate(TOP);
+    v.into_iter()
+        .map(|(value, count)| FacetCount {
+            code: match facet {
+                Facet::Country => crate::extract::country_code(&value),
+                _ => None,
+            },
+            value,
+            count,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_orders_by_count_then_value() {
+        let m: HashMap<String, u64> = [("b", 2), ("a", 2), ("c", 5)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        let got: Vec<(String, u64)> = top(Facet::Section, m)
+            .into_iter()
+            .map(|f| (f.value, f.count))
+            .collect();
+        assert_eq!(
+            got,
+            [("c".to_string(), 5), ("a".into(), 2), ("b".into(), 2)]
+        );
+    }
+}
