@@ -302,7 +302,7 @@ pub fn index_corpus(corpus: &Path, index_dir: &Path, settings: &Settings) -> Res
         .max(1);
     // The walk runs ahead while the decider reads the index's state: on an
     // unchanged corpus these two are nearly all the work, on two threads.
-    let (found_tx, found_rx) = crossbeam_channel::bounded::<Found>(8192);
+    let (found_tx, found_rx) = crossbeam_channel::bounded::<Vec<Found>>(32);
     let (job_tx, job_rx) = crossbeam_channel::bounded::<Job>(256);
     let (work_tx, work_rx) = crossbeam_channel::bounded::<Work>(256);
     let walk_opts = WalkOptions {
@@ -311,13 +311,7 @@ pub fn index_corpus(corpus: &Path, index_dir: &Path, settings: &Settings) -> Res
     };
 
     let (state, tally) = std::thread::scope(|s| -> Result<(IndexState, WalkTally)> {
-        s.spawn(move || {
-            for found in walk::walk(corpus, &walk_opts) {
-                if found_tx.send(found).is_err() {
-                    break;
-                }
-            }
-        });
+        s.spawn(move || walk::walk_batched(corpus, &walk_opts, workers, &found_tx));
         let decider = {
             let work_tx = work_tx.clone();
             let (seen, progress) = (&seen, progress.clone());
@@ -535,7 +529,7 @@ fn is_kept(rel: &str, kept: &[String]) -> bool {
 /// The decider thread: settle what metadata can settle, send the rest to
 /// the workers and skips straight to the writer thread.
 fn decide_all(
-    found_rx: crossbeam_channel::Receiver<Found>,
+    found_rx: crossbeam_channel::Receiver<Vec<Found>>,
     state: &IndexState,
     seen: &SeenCache,
     cutoff: Option<i64>,
@@ -548,7 +542,7 @@ fn decide_all(
         ..WalkTally::default()
     };
     let show = !progress.is_hidden();
-    for found in found_rx {
+    for found in found_rx.into_iter().flatten() {
         let rel = match &found {
             Found::File(e) => e.rel.as_str(),
             Found::Skipped(s) => s.path.as_str(),

@@ -30,14 +30,101 @@ pub struct WalkOptions {
 
 /// Walk `root` in a stable order (sorted by name).
 pub fn walk(root: &Path, opts: &WalkOptions) -> impl Iterator<Item = Found> {
+    steps(root, opts).map(Step::finish)
+}
+
+/// Walk `root`, looking up files' sizes and times on `stat_threads` threads,
+/// and send what is found to `tx` in batches. On a corpus that has not
+/// changed, these lookups are most of an index run's work; a flat folder of
+/// 20,000 files gains from them running side by side like any other.
+/// Batches arrive in no particular order.
+pub fn walk_batched(
+    root: &Path,
+    opts: &WalkOptions,
+    stat_threads: usize,
+    tx: &crossbeam_channel::Sender<Vec<Found>>,
+) {
+    const BATCH: usize = 256;
+    std::thread::scope(|s| {
+        // Created inside the scope so that it is dropped before the scope
+        // waits for the stat threads: they end when it disconnects.
+        let (step_tx, step_rx) = crossbeam_channel::bounded::<Vec<Step>>(16);
+        for _ in 0..stat_threads.max(1) {
+            let rx = step_rx.clone();
+            s.spawn(move || {
+                for batch in rx {
+                    let found: Vec<Found> = batch.into_iter().map(Step::finish).collect();
+                    if tx.send(found).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(step_rx);
+        let mut batch = Vec::with_capacity(BATCH);
+        for step in steps(root, opts) {
+            batch.push(step);
+            if batch.len() == BATCH
+                && step_tx
+                    .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                    .is_err()
+            {
+                return;
+            }
+        }
+        if !batch.is_empty() {
+            let _ = step_tx.send(batch);
+        }
+    });
+}
+
+/// What the walk settled from the directory listing alone, or a regular
+/// file whose size and time are still to be looked up.
+enum Step {
+    Done(Found),
+    Stat {
+        path: PathBuf,
+        rel: String,
+        follow: bool,
+    },
+}
+
+impl Step {
+    fn finish(self) -> Found {
+        let (path, rel, follow) = match self {
+            Step::Done(f) => return f,
+            Step::Stat { path, rel, follow } => (path, rel, follow),
+        };
+        let md = if follow {
+            std::fs::metadata(&path)
+        } else {
+            std::fs::symlink_metadata(&path)
+        };
+        match md {
+            Ok(md) => Found::File(Entry {
+                size: md.len(),
+                mtime: mtime_nanos(&md),
+                path,
+                rel,
+            }),
+            Err(io) => Found::Skipped(Skip {
+                path: rel,
+                reason: super::read::io_reason(&io),
+            }),
+        }
+    }
+}
+
+fn steps(root: &Path, opts: &WalkOptions) -> impl Iterator<Item = Step> {
     let exclude: Vec<PathBuf> = opts
         .exclude
         .iter()
         .filter_map(|p| p.canonicalize().ok())
         .collect();
     let root_owned = root.to_path_buf();
+    let follow = opts.follow_links;
     WalkDir::new(root)
-        .follow_links(opts.follow_links)
+        .follow_links(follow)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(move |e| {
@@ -55,10 +142,10 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> impl Iterator<Item = Found> {
             }
             true
         })
-        .filter_map(move |r| classify(&root_owned, r))
+        .filter_map(move |r| classify(&root_owned, r, follow))
 }
 
-fn classify(root: &Path, r: walkdir::Result<walkdir::DirEntry>) -> Option<Found> {
+fn classify(root: &Path, r: walkdir::Result<walkdir::DirEntry>, follow: bool) -> Option<Step> {
     let e = match r {
         Ok(e) => e,
         Err(err) => {
@@ -79,7 +166,7 @@ fn classify(root: &Path, r: walkdir::Result<walkdir::DirEntry>) -> Option<Found>
                     error: err.to_string(),
                 }
             };
-            return Some(Found::Skipped(Skip { path, reason }));
+            return Some(Step::Done(Found::Skipped(Skip { path, reason })));
         }
     };
     let ft = e.file_type();
@@ -88,10 +175,10 @@ fn classify(root: &Path, r: walkdir::Result<walkdir::DirEntry>) -> Option<Found>
     }
     let rel = rel_path(root, e.path());
     let skip = |reason| {
-        Some(Found::Skipped(Skip {
+        Some(Step::Done(Found::Skipped(Skip {
             path: rel.clone(),
             reason,
-        }))
+        })))
     };
     if ft.is_symlink() {
         // Only reached when links are not followed: walkdir resolves them
@@ -112,24 +199,11 @@ fn classify(root: &Path, r: walkdir::Result<walkdir::DirEntry>) -> Option<Found>
     if is_not_article(e.file_name()) {
         return skip(Reason::NotArticle);
     }
-    let md = match e.metadata() {
-        Ok(md) => md,
-        Err(err) => {
-            let reason = match err.io_error() {
-                Some(io) => super::read::io_reason(io),
-                None => Reason::Unreadable {
-                    error: err.to_string(),
-                },
-            };
-            return skip(reason);
-        }
-    };
-    Some(Found::File(Entry {
-        path: e.path().to_path_buf(),
+    Some(Step::Stat {
+        path: e.into_path(),
         rel,
-        size: md.len(),
-        mtime: mtime_nanos(&md),
-    }))
+        follow,
+    })
 }
 
 fn is_symlink(path: &Path) -> bool {
@@ -287,6 +361,40 @@ pub fn id_to_path(root: &Path, id: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn outcome(f: &Found) -> (String, Option<u64>) {
+        match f {
+            Found::File(e) => (e.rel.clone(), Some(e.size)),
+            Found::Skipped(s) => (s.path.clone(), None),
+        }
+    }
+
+    /// The batched walk finds what the plain walk finds, and ends (its stat
+    /// threads must see the walk finish).
+    #[test]
+    fn batched_walk_matches_plain_walk() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        for i in 0..600 {
+            let sub = dir.path().join(format!("s{}", i % 3));
+            std::fs::create_dir_all(&sub)?;
+            std::fs::write(sub.join(format!("{i}.txt")), "x".repeat(i))?;
+        }
+        std::fs::write(dir.path().join("README"), "about")?;
+        let opts = WalkOptions {
+            follow_links: false,
+            exclude: Vec::new(),
+        };
+        let mut plain: Vec<_> = walk(dir.path(), &opts).map(|f| outcome(&f)).collect();
+        let (tx, rx) = crossbeam_channel::unbounded();
+        walk_batched(dir.path(), &opts, 2, &tx);
+        drop(tx);
+        let mut batched: Vec<_> = rx.into_iter().flatten().map(|f| outcome(&f)).collect();
+        plain.sort();
+        batched.sort();
+        assert_eq!(plain.len(), 601);
+        assert_eq!(batched, plain);
+        Ok(())
+    }
 
     #[test]
     fn not_articles() {
