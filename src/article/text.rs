@@ -8,7 +8,7 @@
 //! paragraphs joined by one blank line with white space collapsed inside.
 
 use super::boilerplate::Boilerplate;
-use super::{Article, ParseError, collapse_ws};
+use super::{Article, ParseError, collapse_ws, collapse_ws_into};
 
 /// Parse a plain-text article (already decoded; CRLF or CR line ends and a
 /// leading BOM are accepted).
@@ -50,8 +50,12 @@ pub fn parse_with(text: &str, bp: &Boilerplate) -> Result<Article, ParseError> {
     // The repeated title may only appear before the first paragraph.
     let mut before_body = current.is_empty();
 
+    // One buffer for all lines rather than a String per line.
+    let mut t = String::new();
     for line in lines {
-        let t = collapse_ws(line);
+        t.clear();
+        collapse_ws_into(line, &mut t);
+        let t = t.as_str();
         if t.is_empty() {
             flush(&mut current, &mut paragraphs);
             continue;
@@ -59,7 +63,7 @@ pub fn parse_with(text: &str, bp: &Boilerplate) -> Result<Article, ParseError> {
         if credit.is_none()
             && paragraphs.is_empty()
             && current.is_empty()
-            && let Some(c) = bp.credit(&t)
+            && let Some(c) = bp.credit(t)
         {
             credit = Some(c.to_string());
             continue;
@@ -67,7 +71,7 @@ pub fn parse_with(text: &str, bp: &Boilerplate) -> Result<Article, ParseError> {
         if before_body && current.is_empty() && t.eq_ignore_ascii_case(&title) {
             continue;
         }
-        if bp.is_boilerplate(&t) {
+        if bp.is_boilerplate(t) {
             flush(&mut current, &mut paragraphs);
             continue;
         }
@@ -75,7 +79,7 @@ pub fn parse_with(text: &str, bp: &Boilerplate) -> Result<Article, ParseError> {
         if !current.is_empty() {
             current.push(' ');
         }
-        current.push_str(&t);
+        current.push_str(t);
     }
     flush(&mut current, &mut paragraphs);
 

@@ -11,6 +11,7 @@ pub mod lock;
 pub mod schema;
 pub mod state;
 pub mod stats;
+pub mod stem_cache;
 pub mod writer;
 
 use crate::model::Model;

@@ -2,6 +2,7 @@
 //! tantivy fields, registers the analyzers, and converts documents to and
 //! from tantivy's representation.
 
+use super::stem_cache::CachedEnglishStemmer;
 use crate::document::{NewsDoc, StoredDoc};
 use crate::extract::MinisterRole;
 use crate::model::{FieldDef, FieldType, Model};
@@ -12,8 +13,7 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
 use tantivy::{DateTime, Index, TantivyDocument};
 
@@ -40,13 +40,14 @@ pub struct Fields {
     pub hash: Field,
 }
 
-/// The news analyzer: words, lower-cased, accents folded, English stems.
+/// The news analyzer: words, lower-cased, accents folded, English stems
+/// (tantivy's Snowball stemmer, with a memory: `stem_cache`).
 pub fn news_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
+        .filter(CachedEnglishStemmer)
         .build()
 }
 

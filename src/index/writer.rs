@@ -1,6 +1,9 @@
 //! Writing documents: a tantivy IndexWriter with a fixed memory budget,
 //! adds, deletes by file, and commits that carry the index stamp.
 //!
+//! Merges follow `BoundedMergePolicy`: peak memory stays fixed whatever the
+//! corpus size, and the index ends with few segments.
+//!
 //! A file's delete and its new documents are always sent before the same
 //! commit (callers commit only between files), so every commit, and thus
 //! every state a crash can leave, holds each file exactly once.
@@ -9,10 +12,108 @@ use super::lock::Locked;
 use super::{NewsIndex, Stamp};
 use crate::document::NewsDoc;
 use anyhow::{Context, Result};
+use std::path::PathBuf;
+use tantivy::index::{SegmentComponent, SegmentId, SegmentMeta};
+use tantivy::indexer::{IndexWriterOptions, MergeCandidate, MergePolicy};
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 /// Memory the writer may use for its in-memory segments, in all.
 pub const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
+
+/// Largest merge, in bytes of the segments it reads. A merge maps and reads
+/// its inputs whole, so they count in the process's memory while it runs:
+/// with the writer's heap this bounds peak memory whatever the corpus size.
+pub const MAX_MERGE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Merge segments of about the same size, never more than
+/// `MAX_MERGE_BYTES` at once, one merge at a time.
+///
+/// Segments are taken smallest first; a group grows while the next segment
+/// is at most twice the group so far (so each byte is rewritten a few
+/// times, not once per commit), and stops before `max_bytes`. So a bulk run ends with the segments near
+/// `max_bytes` plus a few smaller ones, and a small incremental commit merges
+/// only with segments as small as itself instead of rewriting a big index.
+/// A segment a quarter deleted (files updated or removed) is rewritten on its
+/// own, if it fits.
+#[derive(Debug)]
+pub struct BoundedMergePolicy {
+    /// The index folder, to size the segments' files.
+    pub dir: PathBuf,
+    pub max_bytes: u64,
+}
+
+impl BoundedMergePolicy {
+    /// Bytes of the live documents of `m`, estimated from its files.
+    fn live_bytes(&self, m: &SegmentMeta) -> u64 {
+        let total: u64 = [
+            SegmentComponent::Postings,
+            SegmentComponent::Positions,
+            SegmentComponent::Terms,
+            SegmentComponent::Store,
+            SegmentComponent::FastFields,
+            SegmentComponent::FieldNorms,
+        ]
+        .into_iter()
+        .filter_map(|c| std::fs::metadata(self.dir.join(m.relative_path(c))).ok())
+        .map(|md| md.len())
+        .sum();
+        let max_doc = u64::from(m.max_doc().max(1));
+        total * u64::from(m.num_docs()) / max_doc
+    }
+}
+
+impl MergePolicy for BoundedMergePolicy {
+    fn compute_merge_candidates(&self, segments: &[SegmentMeta]) -> Vec<MergeCandidate> {
+        let sized: Vec<(u64, &SegmentMeta)> =
+            segments.iter().map(|m| (self.live_bytes(m), m)).collect();
+        let sizes: Vec<u64> = sized.iter().map(|(b, _)| *b).collect();
+        let mut out = Vec::new();
+        let mut order: Vec<usize> = (0..sized.len()).collect();
+        order.sort_by_key(|&i| sizes[i]);
+        let groups = plan_merges(
+            &order.iter().map(|&i| sizes[i]).collect::<Vec<_>>(),
+            self.max_bytes,
+        );
+        let mut merged = vec![false; sized.len()];
+        for g in groups {
+            let ids: Vec<SegmentId> = g
+                .map(|k| {
+                    merged[order[k]] = true;
+                    sized[order[k]].1.id()
+                })
+                .collect();
+            out.push(MergeCandidate(ids));
+        }
+        for (i, (bytes, m)) in sized.iter().enumerate() {
+            let mostly_deleted = u64::from(m.num_deleted_docs()) * 4 >= u64::from(m.max_doc());
+            if !merged[i] && m.has_deletes() && mostly_deleted && *bytes <= self.max_bytes {
+                out.push(MergeCandidate(vec![m.id()]));
+            }
+        }
+        out
+    }
+}
+
+/// Groups to merge, as ranges of `sizes` (sorted ascending): each run of two
+/// or more where every next size is at most the sum before it and the total
+/// stays within `max_bytes`.
+fn plan_merges(sizes: &[u64], max_bytes: u64) -> Vec<std::ops::Range<usize>> {
+    let mut groups = Vec::new();
+    let mut i = 0;
+    while i < sizes.len() {
+        let mut acc = sizes[i];
+        let mut j = i + 1;
+        while j < sizes.len() && sizes[j] <= 2 * acc.max(1) && acc + sizes[j] <= max_bytes {
+            acc += sizes[j];
+            j += 1;
+        }
+        if j - i >= 2 {
+            groups.push(i..j);
+        }
+        i = j;
+    }
+    groups
+}
 
 pub struct Writer {
     w: IndexWriter<TantivyDocument>,
@@ -24,23 +125,32 @@ pub use super::lock::LOCKED;
 
 impl Writer {
     pub fn new(ix: &NewsIndex, stamp: Stamp) -> Result<Writer> {
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .clamp(1, 2);
-        let w = ix
-            .index
-            .writer_with_num_threads(threads, WRITER_HEAP_BYTES)
-            .map_err(|e| match e {
-                // Another program writing with tantivy itself (an older
-                // newsidx, tantivy-cli): the same story for the user.
-                tantivy::TantivyError::LockFailure(..) => Locked {
-                    dir: ix.dir.clone(),
-                }
-                .into(),
-                e => anyhow::Error::new(e)
-                    .context(format!("cannot write to the index at {}", ix.dir.display())),
-            })?;
+        // One indexing thread with the whole heap: one segment per commit
+        // or per full heap (Reuters-21578 ends as a single segment, no merge
+        // needed), while the parse workers keep the other cores busy. Two
+        // threads made two half-size segments that then had to be merged:
+        // more CPU, and merges that read big segments pushed peak memory on a
+        // 20x Reuters from 121 to 253 MiB. One merge thread: merges come one
+        // at a time, so they add one `MAX_MERGE_BYTES` at most.
+        let options = IndexWriterOptions::builder()
+            .num_worker_threads(1)
+            .memory_budget_per_thread(WRITER_HEAP_BYTES)
+            .num_merge_threads(1)
+            .build();
+        let w = ix.index.writer_with_options(options).map_err(|e| match e {
+            // Another program writing with tantivy itself (an older
+            // newsidx, tantivy-cli): the same story for the user.
+            tantivy::TantivyError::LockFailure(..) => Locked {
+                dir: ix.dir.clone(),
+            }
+            .into(),
+            e => anyhow::Error::new(e)
+                .context(format!("cannot write to the index at {}", ix.dir.display())),
+        })?;
+        w.set_merge_policy(Box::new(BoundedMergePolicy {
+            dir: ix.dir.clone(),
+            max_bytes: MAX_MERGE_BYTES,
+        }));
         Ok(Writer {
             w,
             fields: ix.fields.clone(),
@@ -89,5 +199,36 @@ impl Writer {
             .wait_merging_threads()
             .context("index merge failed")?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plan_merges;
+
+    #[test]
+    #[allow(clippy::single_range_in_vec_init)] // lists of groups, some of one
+    fn merges_group_similar_sizes_within_the_budget() {
+        for (sizes, max, want) in [
+            (vec![], 100, vec![]),
+            (vec![10], 100, vec![]),
+            (vec![10, 10], 100, vec![0..2]),
+            // A small commit does not rewrite a big segment.
+            (vec![1, 50], 100, vec![]),
+            (vec![1, 1, 50], 100, vec![0..2]),
+            // Binary counter: 1+1 -> 2, then 2+2 with it.
+            (vec![1, 1, 2], 100, vec![0..3]),
+            // The budget caps a group; what is left may form another.
+            (vec![30, 30, 30, 30], 100, vec![0..3]),
+            (vec![30, 30, 40, 40], 70, vec![0..2]),
+            (vec![30, 30, 40, 40], 80, vec![0..2, 2..4]),
+            (vec![60, 60], 100, vec![]),
+            (vec![10, 15], 100, vec![0..2]),
+            (vec![10, 25], 100, vec![]),
+            (vec![0, 0, 5], 100, vec![0..2]),
+        ] {
+            let want: Vec<std::ops::Range<usize>> = want;
+            assert_eq!(plan_merges(&sizes, max), want, "sizes {sizes:?} max {max}");
+        }
     }
 }
