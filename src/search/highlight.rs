@@ -8,7 +8,7 @@
 use super::hit::Marked;
 use super::query::{Leaf, LeafKind, Node};
 use crate::index::schema::{name_analyzer, news_analyzer};
-use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+use tantivy::tokenizer::{Language, RawTokenizer, Stemmer, TextAnalyzer, TokenStream};
 
 /// Which analyzer a pattern's words went through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,12 +56,24 @@ pub struct Highlighter {
     body: Vec<Pattern>,
 }
 
-/// A token of analyzed text.
-struct Tok {
+/// A word of a text as the highlighter sees it: its name-analyzer form
+/// (lower-cased, folded) and, for the news analyzer, its stem. Words no
+/// pattern can match keep empty forms: neither is ever looked at.
+struct Word {
     position: usize,
     start: usize,
     end: usize,
-    text: String,
+    plain: String,
+    stem: String,
+}
+
+impl Word {
+    fn text(&self, a: Analyzer) -> &str {
+        match a {
+            Analyzer::News => &self.stem,
+            Analyzer::Name => &self.plain,
+        }
+    }
 }
 
 fn analyzer(a: Analyzer) -> TextAnalyzer {
@@ -71,16 +83,35 @@ fn analyzer(a: Analyzer) -> TextAnalyzer {
     }
 }
 
-fn tokens(a: &mut TextAnalyzer, text: &str) -> Vec<Tok> {
+/// The news analyzer is the name analyzer followed by the English stemmer;
+/// this is that last step alone, for one word at a time.
+fn stemmer() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default())
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+fn stem(stemmer: &mut TextAnalyzer, word: &str) -> String {
+    let mut ts = stemmer.token_stream(word);
+    if ts.advance() {
+        ts.token().text.clone()
+    } else {
+        String::new()
+    }
+}
+
+/// Every word of `text` through analyzer `a` (both forms are its output).
+fn tokens(a: &mut TextAnalyzer, text: &str) -> Vec<Word> {
     let mut out = Vec::new();
     let mut ts = a.token_stream(text);
     while ts.advance() {
         let t = ts.token();
-        out.push(Tok {
+        out.push(Word {
             position: t.position,
             start: t.offset_from,
             end: t.offset_to,
-            text: t.text.clone(),
+            plain: t.text.clone(),
+            stem: t.text.clone(),
         });
     }
     out
@@ -91,7 +122,7 @@ fn tokens(a: &mut TextAnalyzer, text: &str) -> Vec<Tok> {
 pub fn analyze(a: Analyzer, text: &str) -> Vec<(usize, String)> {
     tokens(&mut analyzer(a), text)
         .into_iter()
-        .map(|t| (t.position, t.text))
+        .map(|t| (t.position, t.stem))
         .collect()
 }
 
@@ -177,26 +208,73 @@ fn pattern(l: &Leaf, a: Analyzer) -> Option<Pattern> {
     Some(Pattern { analyzer: a, steps })
 }
 
+/// The first characters a matching word can have, or `None` when any word
+/// may match (a fuzzy word may differ in its first letter).
+fn first_chars(patterns: &[Pattern]) -> Option<Vec<char>> {
+    let mut out = Vec::new();
+    for p in patterns {
+        for (_, pred) in &p.steps {
+            let w = match pred {
+                Pred::Exact(w) | Pred::Prefix(w) => w,
+                Pred::Fuzzy(..) => return None,
+            };
+            out.push(w.chars().next()?);
+        }
+    }
+    Some(out)
+}
+
+/// The words of `text`, analyzed only as far as `patterns` need: the text
+/// is tokenized once, without stemming, and only words that begin with the
+/// first letter of some pattern word are kept and stemmed. That is exact
+/// because the English Snowball stemmer never changes a word's first
+/// character (it only rewrites suffixes; the `stem_keeps_the_first_character`
+/// test checks it), and it spares stemming nearly every word of a body.
+fn words(patterns: &[Pattern], text: &str) -> Vec<Word> {
+    let firsts = first_chars(patterns);
+    let news = patterns.iter().any(|p| p.analyzer == Analyzer::News);
+    let mut stemmer = news.then(stemmer);
+    let mut out = Vec::new();
+    let mut a = name_analyzer();
+    let mut ts = a.token_stream(text);
+    while ts.advance() {
+        let t = ts.token();
+        let wanted = match (&firsts, t.text.chars().next()) {
+            (None, _) => true,
+            (Some(f), Some(c)) => f.contains(&c),
+            (Some(_), None) => false,
+        };
+        let (plain, stem) = match (wanted, stemmer.as_mut()) {
+            (false, _) => (String::new(), String::new()),
+            (true, None) => (t.text.clone(), String::new()),
+            (true, Some(s)) => (t.text.clone(), self::stem(s, &t.text)),
+        };
+        out.push(Word {
+            position: t.position,
+            start: t.offset_from,
+            end: t.offset_to,
+            plain,
+            stem,
+        });
+    }
+    out
+}
+
 /// Every place in `text` where one of `patterns` matches.
 fn find(patterns: &[Pattern], text: &str) -> Vec<Span> {
     let mut out = Vec::new();
-    for a in [Analyzer::News, Analyzer::Name] {
-        if !patterns.iter().any(|p| p.analyzer == a) {
-            continue;
-        }
-        let toks = tokens(&mut analyzer(a), text);
-        for (pi, p) in patterns.iter().enumerate() {
-            if p.analyzer != a {
-                continue;
-            }
-            for i in 0..toks.len() {
-                if let Some(end) = match_at(&toks, i, &p.steps) {
-                    out.push(Span {
-                        start: toks[i].start,
-                        end,
-                        pattern: pi,
-                    });
-                }
+    if patterns.is_empty() {
+        return out;
+    }
+    let toks = words(patterns, text);
+    for (pi, p) in patterns.iter().enumerate() {
+        for i in 0..toks.len() {
+            if let Some(end) = match_at(&toks, i, p) {
+                out.push(Span {
+                    start: toks[i].start,
+                    end,
+                    pattern: pi,
+                });
             }
         }
     }
@@ -204,18 +282,18 @@ fn find(patterns: &[Pattern], text: &str) -> Vec<Span> {
     out
 }
 
-/// The byte end of the match of `steps` starting at token `i`, if any.
-fn match_at(toks: &[Tok], i: usize, steps: &[(usize, Pred)]) -> Option<usize> {
+/// The byte end of the match of `p` starting at word `i`, if any.
+fn match_at(toks: &[Word], i: usize, p: &Pattern) -> Option<usize> {
     let base = toks[i].position;
     let mut end = toks[i].end;
     let mut j = i;
-    for (off, pred) in steps {
+    for (off, pred) in &p.steps {
         let want = base + off;
         while j < toks.len() && toks[j].position < want {
             j += 1;
         }
         let t = toks.get(j).filter(|t| t.position == want)?;
-        if !pred.test(&t.text) {
+        if !pred.test(t.text(p.analyzer)) {
             return None;
         }
         end = end.max(t.end);
@@ -504,6 +582,83 @@ mod tests {
         for (q, want) in table {
             assert_eq!(marked_words(q, text), want, "{q}");
         }
+    }
+
+    /// `find` as it was before it skipped words: every word through the
+    /// full analyzer of its pattern.
+    fn find_by_full_analysis(patterns: &[Pattern], text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for p in patterns {
+            let words = tokens(&mut analyzer(p.analyzer), text);
+            for i in 0..words.len() {
+                if let Some(end) = match_at(&words, i, p) {
+                    out.push((words[i].start, end));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn skipping_words_finds_what_full_analysis_finds() {
+        let text = "Ministers met in Tokyo: rare earths, rarer earthly ores, Rare-Earth \
+            pacts and exporting nations. Yesterday's yields rose; dying trade, \
+            skies, news, generously generalized generations. Gemba, Gembo and \
+            Fukushima's élan: cafés, Café, 1987 prices, 12.5 pct, \
+            connected connections connecting, Japan's Japanese minister Edano.";
+        let queries = [
+            "rare",
+            "\"rare earth\"",
+            "earthly",
+            "export nation",
+            "yesterday yield",
+            "dying OR sky OR news",
+            "generous general generation",
+            "gembo~1",
+            "fuku* OR japan*",
+            "elan cafe",
+            "1987 price pct",
+            "connect",
+            "minister:edano OR country:japan",
+            "title:\"rare earths\" OR body:ores",
+            "\"japanese minister\"",
+        ];
+        for q in queries {
+            let h = Highlighter::new(&parse(q, DefaultOperator::Or).unwrap());
+            for patterns in [&h.title, &h.body] {
+                let mut got: Vec<(usize, usize)> = find(patterns, text)
+                    .iter()
+                    .map(|s| (s.start, s.end))
+                    .collect();
+                got.sort();
+                assert_eq!(got, find_by_full_analysis(patterns, text), "{q}");
+            }
+            assert!(!find(&h.title, text).is_empty(), "{q} matches nothing");
+        }
+    }
+
+    #[test]
+    fn stem_keeps_the_first_character() {
+        let text = "a I yes yellow yesterday's you're yéll ski skis skies sky dying lying \
+            tying idly gently ugly early only singly news howe atlas cosmos bias andes \
+            generously generalization communism arsenal universal organizations 1980s \
+            3rd été über αλφα 日本語 xs zz eed eedly ing ed ational ies sses ss us abeyance";
+        let mut s = stemmer();
+        for (_, w) in analyze(Analyzer::Name, text) {
+            let stemmed = stem(&mut s, &w);
+            assert_eq!(stemmed.chars().next(), w.chars().next(), "{w} -> {stemmed}");
+        }
+        // The one-word stemmer is the news analyzer's last step.
+        let news: Vec<String> = analyze(Analyzer::News, text)
+            .into_iter()
+            .map(|t| t.1)
+            .collect();
+        let each: Vec<String> = analyze(Analyzer::Name, text)
+            .into_iter()
+            .map(|t| stem(&mut s, &t.1))
+            .collect();
+        assert_eq!(news, each);
     }
 
     #[test]
