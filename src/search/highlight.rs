@@ -161,17 +161,10 @@ impl Highlighter {
 
     /// Character ranges of `title` that matched.
     pub fn title_marks(&self, title: &str) -> Vec<[usize; 2]> {
-        let spans = find(&self.title, title);
-        let b2c = byte_to_char(title);
-        merge(
-            spans
-                .iter()
-                .map(|s| (b2c[s.start], b2c[s.end], s.pattern))
-                .collect(),
-        )
-        .into_iter()
-        .map(|(s, e, _)| [s, e])
-        .collect()
+        merge(char_spans(title, &find(&self.title, title)))
+            .into_iter()
+            .map(|(s, e, _)| [s, e])
+            .collect()
     }
 
     /// The best passages of `body` (about `max_chars` characters each, at
@@ -301,18 +294,24 @@ fn match_at(toks: &[Word], i: usize, p: &Pattern) -> Option<usize> {
     Some(end)
 }
 
-/// Character index of every byte offset of `text` (and of its end).
-fn byte_to_char(text: &str) -> Vec<usize> {
-    let mut map = vec![0; text.len() + 1];
-    let mut ci = 0;
-    for (bi, c) in text.char_indices() {
-        for slot in &mut map[bi..bi + c.len_utf8()] {
-            *slot = ci;
-        }
-        ci += 1;
+/// `spans` as character ranges of `text`, with their patterns. One pass
+/// over the bytes up to the last match, and no table as long as the text.
+fn char_spans(text: &str, spans: &[Span]) -> Vec<(usize, usize, usize)> {
+    let bytes = text.as_bytes();
+    // A character starts at every byte that is not a UTF-8 continuation byte.
+    let chars_in = |a: usize, b: usize| bytes[a..b].iter().filter(|&&x| x & 0xC0 != 0x80).count();
+    let mut order: Vec<&Span> = spans.iter().collect();
+    order.sort_by_key(|s| s.start);
+    let (mut byte, mut char) = (0, 0);
+    let mut out = Vec::with_capacity(spans.len());
+    for s in order {
+        let start = s.start.min(bytes.len());
+        let end = s.end.clamp(start, bytes.len());
+        char += chars_in(byte, start);
+        byte = start;
+        out.push((char, char + chars_in(start, end), s.pattern));
     }
-    map[text.len()] = ci;
-    map
+    out
 }
 
 /// Sorted, overlapping ranges joined; the pattern set kept as a bit mask.
@@ -409,14 +408,8 @@ fn window_end(chars: &[char], start: usize, max: usize) -> usize {
 /// matches), cut at word boundaries, whitespace collapsed to single spaces.
 pub fn snippet(text: &str, spans: &[Span], max_chars: usize, fragments: usize) -> Marked {
     let chars: Vec<char> = text.chars().collect();
-    let b2c = byte_to_char(text);
     let max = max_chars.max(20);
-    let marks = merge(
-        spans
-            .iter()
-            .map(|s| (b2c[s.start], b2c[s.end], s.pattern))
-            .collect(),
-    );
+    let marks = merge(char_spans(text, spans));
     let mut used = vec![false; marks.len()];
     let mut chosen: Vec<(usize, usize)> = Vec::new();
     for _ in 0..fragments.max(1) {
@@ -659,6 +652,30 @@ mod tests {
             .map(|t| stem(&mut s, &t.1))
             .collect();
         assert_eq!(news, each);
+    }
+
+    #[test]
+    fn char_spans_convert_byte_offsets() {
+        let text = "Café «Gemba» — Gemba, 日本";
+        let span = |w: &str, nth: usize, pattern: usize| {
+            let start = text.match_indices(w).nth(nth).unwrap().0;
+            Span {
+                start,
+                end: start + w.len(),
+                pattern,
+            }
+        };
+        // Out of order on purpose: the conversion sorts.
+        let spans = [
+            span("日本", 0, 2),
+            span("Café", 0, 0),
+            span("Gemba", 1, 1),
+            span("Gemba", 0, 1),
+        ];
+        assert_eq!(
+            char_spans(text, &spans),
+            vec![(0, 4, 0), (6, 11, 1), (15, 20, 1), (22, 24, 2)]
+        );
     }
 
     #[test]
