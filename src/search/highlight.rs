@@ -217,40 +217,89 @@ fn first_chars(patterns: &[Pattern]) -> Option<Vec<char>> {
     Some(out)
 }
 
-/// The words of `text`, analyzed only as far as `patterns` need: the text
-/// is tokenized once, without stemming, and only words that begin with the
-/// first letter of some pattern word are kept and stemmed. That is exact
-/// because the English Snowball stemmer never changes a word's first
-/// character (it only rewrites suffixes; the `stem_keeps_the_first_character`
-/// test checks it), and it spares stemming nearly every word of a body.
+/// The words of `text` that `patterns` could match, analyzed only as far as
+/// they need. The text is split into words as the analyzers' tokenizer
+/// splits it (runs of alphanumeric characters; a word's position is its
+/// index among them), and only words that may begin with the first letter of
+/// some pattern word go through the analyzers: every other word can match no
+/// step, so leaving it out changes no match. The test on the first letter is
+/// exact because lower-casing and folding an ASCII letter is
+/// `to_ascii_lowercase`, and the English Snowball stemmer never changes a
+/// word's first character (it rewrites suffixes; the
+/// `stem_keeps_the_first_character` test checks it). A word starting with
+/// any other character is analyzed, to be safe. This spares the analyzer
+/// chain nearly every word of a body.
 fn words(patterns: &[Pattern], text: &str) -> Vec<Word> {
     let firsts = first_chars(patterns);
     let news = patterns.iter().any(|p| p.analyzer == Analyzer::News);
     let mut stemmer = news.then(stemmer);
+    let mut name = name_analyzer();
+    // Which ASCII bytes may begin a matching word (all, for a fuzzy word).
+    let mut ascii_ok = [firsts.is_none(); 128];
+    for c in firsts.iter().flatten().filter(|c| c.is_ascii()) {
+        ascii_ok[usize::from(c.to_ascii_lowercase() as u8)] = true;
+        ascii_ok[usize::from(c.to_ascii_uppercase() as u8)] = true;
+    }
     let mut out = Vec::new();
-    let mut a = name_analyzer();
-    let mut ts = a.token_stream(text);
-    while ts.advance() {
-        let t = ts.token();
-        let wanted = match (&firsts, t.text.chars().next()) {
-            (None, _) => true,
-            (Some(f), Some(c)) => f.contains(&c),
-            (Some(_), None) => false,
-        };
-        let (plain, stem) = match (wanted, stemmer.as_mut()) {
-            (false, _) => (String::new(), String::new()),
-            (true, None) => (t.text.clone(), String::new()),
-            (true, Some(s)) => (t.text.clone(), self::stem(s, &t.text)),
+    let mut add = |start: usize, end: usize, position: usize| {
+        let word = &text[start..end];
+        // The whole of the analyzer chain on one word: the tokenizer finds
+        // exactly this word again, the length filter may drop it.
+        let mut ts = name.token_stream(word);
+        if !ts.advance() {
+            return;
+        }
+        let plain = ts.token().text.clone();
+        let stem = match stemmer.as_mut() {
+            Some(s) => self::stem(s, &plain),
+            None => String::new(),
         };
         out.push(Word {
-            position: t.position,
-            start: t.offset_from,
-            end: t.offset_to,
+            position,
+            start,
+            end,
             plain,
             stem,
         });
+    };
+    let bytes = text.as_bytes();
+    let mut position = 0;
+    let mut start = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII is most of any news text: test it byte by byte.
+        let (alnum, width) = match bytes[i] {
+            b if b.is_ascii() => (b.is_ascii_alphanumeric(), 1),
+            _ => match text[i..].chars().next() {
+                Some(c) => (c.is_alphanumeric(), c.len_utf8()),
+                None => break,
+            },
+        };
+        match (alnum, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                if wanted(&ascii_ok, bytes[s]) {
+                    add(s, i, position);
+                }
+                position += 1;
+                start = None;
+            }
+            _ => {}
+        }
+        i += width;
+    }
+    if let Some(s) = start
+        && wanted(&ascii_ok, bytes[s])
+    {
+        add(s, text.len(), position);
     }
     out
+}
+
+/// Whether a word whose first byte is `b` may match: a non-ASCII start is
+/// always analyzed (folding may turn it into anything).
+fn wanted(ascii_ok: &[bool; 128], b: u8) -> bool {
+    ascii_ok.get(usize::from(b)).is_none_or(|&ok| ok)
 }
 
 /// Every place in `text` where one of `patterns` matches.
@@ -599,7 +648,9 @@ mod tests {
             pacts and exporting nations. Yesterday's yields rose; dying trade, \
             skies, news, generously generalized generations. Gemba, Gembo and \
             Fukushima's élan: cafés, Café, 1987 prices, 12.5 pct, \
-            connected connections connecting, Japan's Japanese minister Edano.";
+            connected connections connecting, Japan's Japanese minister Edano. \
+            Élan ÉLAN İstanbul Ærø æther ﬁnance Ｒare rare \
+            supercalifragilisticexpialidociousandthensomemorewords rare earth.";
         let queries = [
             "rare",
             "\"rare earth\"",
@@ -616,6 +667,9 @@ mod tests {
             "minister:edano OR country:japan",
             "title:\"rare earths\" OR body:ores",
             "\"japanese minister\"",
+            "istanbul OR aero OR aether OR finance",
+            "\"supercalifragilisticexpialidociousandthensomemorewords rare\"",
+            "\"ores pacts\" OR \"nations yesterday\"",
         ];
         for q in queries {
             let h = Highlighter::new(&parse(q, DefaultOperator::Or).unwrap());
