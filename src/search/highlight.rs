@@ -201,6 +201,11 @@ fn pattern(l: &Leaf, a: Analyzer) -> Option<Pattern> {
     Some(Pattern { analyzer: a, steps })
 }
 
+/// The analyzers' `RemoveLongFilter` limit (`index::schema`): words of this
+/// many bytes or more are not indexed. The equivalence test below fails if
+/// the two disagree.
+const MAX_WORD_BYTES: usize = 40;
+
 /// The first characters a matching word can have, or `None` when any word
 /// may match (a fuzzy word may differ in its first letter).
 fn first_chars(patterns: &[Pattern]) -> Option<Vec<char>> {
@@ -243,13 +248,23 @@ fn words(patterns: &[Pattern], text: &str) -> Vec<Word> {
     let mut out = Vec::new();
     let mut add = |start: usize, end: usize, position: usize| {
         let word = &text[start..end];
-        // The whole of the analyzer chain on one word: the tokenizer finds
-        // exactly this word again, the length filter may drop it.
-        let mut ts = name.token_stream(word);
-        if !ts.advance() {
-            return;
-        }
-        let plain = ts.token().text.clone();
+        let plain = if word.is_ascii() {
+            // What the name analyzer does to an ASCII word, without its
+            // per-call boxing: drop it if too long, else lower-case it
+            // (folding leaves ASCII alone).
+            if word.len() >= MAX_WORD_BYTES {
+                return;
+            }
+            word.to_ascii_lowercase()
+        } else {
+            // The whole of the analyzer chain on one word: the tokenizer
+            // finds exactly this word again, the length filter may drop it.
+            let mut ts = name.token_stream(word);
+            if !ts.advance() {
+                return;
+            }
+            ts.token().text.clone()
+        };
         let stem = match stemmer.as_mut() {
             Some(s) => self::stem(s, &plain),
             None => String::new(),
@@ -650,7 +665,8 @@ mod tests {
             Fukushima's élan: cafés, Café, 1987 prices, 12.5 pct, \
             connected connections connecting, Japan's Japanese minister Edano. \
             Élan ÉLAN İstanbul Ærø æther ﬁnance Ｒare rare \
-            supercalifragilisticexpialidociousandthensomemorewords rare earth.";
+            supercalifragilisticexpialidociousandthensomemorewords rare earth \
+            rareaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa rarebbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.";
         let queries = [
             "rare",
             "\"rare earth\"",
@@ -670,6 +686,7 @@ mod tests {
             "istanbul OR aero OR aether OR finance",
             "\"supercalifragilisticexpialidociousandthensomemorewords rare\"",
             "\"ores pacts\" OR \"nations yesterday\"",
+            "rare* OR \"earth rareaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"",
         ];
         for q in queries {
             let h = Highlighter::new(&parse(q, DefaultOperator::Or).unwrap());
