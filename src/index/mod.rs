@@ -83,9 +83,7 @@ impl NewsIndex {
                 dir.display()
             )
         })?;
-        let metas = index
-            .load_metas()
-            .with_context(|| format!("cannot read the index metadata in {}", dir.display()))?;
+        let metas = read_commit(dir)?;
         let stamp: Option<Stamp> = metas
             .payload
             .as_deref()
@@ -175,6 +173,31 @@ impl NewsIndex {
     pub fn ids(&self) -> Result<Vec<String>> {
         state::ids(&self.reader()?.searcher())
     }
+}
+
+/// What `open` needs of the last commit's `meta.json`.
+#[derive(Deserialize)]
+struct Commit {
+    #[serde(default)]
+    segments: Vec<serde::de::IgnoredAny>,
+    #[serde(default)]
+    payload: Option<String>,
+}
+
+/// The last commit's segment count and payload. tantivy parses `meta.json`
+/// (schema included) when opening the index and again for each reader; this
+/// reads only the two keys `open` needs, skipping the rest without building
+/// it, instead of a third full parse.
+fn read_commit(dir: &Path) -> Result<Commit> {
+    let path = dir.join("meta.json");
+    let text = std::fs::read(&path)
+        .with_context(|| format!("cannot read the index metadata {}", path.display()))?;
+    serde_json::from_slice(&text).with_context(|| {
+        format!(
+            "the index metadata {} is damaged; rebuild the index with `newsidx index CORPUS --rebuild`",
+            path.display()
+        )
+    })
 }
 
 /// Refuse to use `dir` as an index folder if it holds anything that is not

@@ -38,17 +38,23 @@ pub fn sanitize(s: &str, keep_newlines: bool) -> String {
         .map(|c| {
             if c == '\n' && keep_newlines {
                 c
-            } else if c.is_control() {
-                if c == '\n' || c == '\t' {
-                    ' '
-                } else {
-                    '\u{fffd}'
-                }
             } else {
-                c
+                safe_char(c)
             }
         })
         .collect()
+}
+
+/// One character of article text made safe for a terminal, as `sanitize`
+/// does without keeping line breaks (for callers that walk characters).
+pub fn safe_char(c: char) -> char {
+    if c == '\n' || c == '\t' {
+        ' '
+    } else if c.is_control() {
+        '\u{fffd}'
+    } else {
+        c
+    }
 }
 
 #[cfg(test)]

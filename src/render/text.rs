@@ -3,7 +3,7 @@
 //! timeline bar chart when asked. Article text always goes through
 //! `sanitize`, so no control character from a document reaches the terminal.
 
-use super::{Color, sanitize};
+use super::{Color, safe_char, sanitize};
 use crate::search::hit::{FacetCount, Hit, Results, TimelineBucket};
 use std::io::{self, Write};
 
@@ -180,7 +180,7 @@ fn marked(text: &str, marks: &[[usize; 2]], color: Color, base: &str) -> String 
                 next.next();
             }
         }
-        out.push_str(&sanitize(c.encode_utf8(&mut [0; 4]), false));
+        out.push(safe_char(c));
     }
     if on {
         out.push_str(OFF);

@@ -8,7 +8,7 @@
 use super::hit::Marked;
 use super::query::{Leaf, LeafKind, Node};
 use crate::index::schema::{name_analyzer, news_analyzer};
-use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+use tantivy::tokenizer::{Language, RawTokenizer, Stemmer, TextAnalyzer, TokenStream};
 
 /// Which analyzer a pattern's words went through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,12 +56,24 @@ pub struct Highlighter {
     body: Vec<Pattern>,
 }
 
-/// A token of analyzed text.
-struct Tok {
+/// A word of a text as the highlighter sees it: its name-analyzer form
+/// (lower-cased, folded) and, for the news analyzer, its stem. Words no
+/// pattern can match keep empty forms: neither is ever looked at.
+struct Word {
     position: usize,
     start: usize,
     end: usize,
-    text: String,
+    plain: String,
+    stem: String,
+}
+
+impl Word {
+    fn text(&self, a: Analyzer) -> &str {
+        match a {
+            Analyzer::News => &self.stem,
+            Analyzer::Name => &self.plain,
+        }
+    }
 }
 
 fn analyzer(a: Analyzer) -> TextAnalyzer {
@@ -71,16 +83,35 @@ fn analyzer(a: Analyzer) -> TextAnalyzer {
     }
 }
 
-fn tokens(a: &mut TextAnalyzer, text: &str) -> Vec<Tok> {
+/// The news analyzer is the name analyzer followed by the English stemmer;
+/// this is that last step alone, for one word at a time.
+fn stemmer() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default())
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+fn stem(stemmer: &mut TextAnalyzer, word: &str) -> String {
+    let mut ts = stemmer.token_stream(word);
+    if ts.advance() {
+        ts.token().text.clone()
+    } else {
+        String::new()
+    }
+}
+
+/// Every word of `text` through analyzer `a` (both forms are its output).
+fn tokens(a: &mut TextAnalyzer, text: &str) -> Vec<Word> {
     let mut out = Vec::new();
     let mut ts = a.token_stream(text);
     while ts.advance() {
         let t = ts.token();
-        out.push(Tok {
+        out.push(Word {
             position: t.position,
             start: t.offset_from,
             end: t.offset_to,
-            text: t.text.clone(),
+            plain: t.text.clone(),
+            stem: t.text.clone(),
         });
     }
     out
@@ -91,7 +122,7 @@ fn tokens(a: &mut TextAnalyzer, text: &str) -> Vec<Tok> {
 pub fn analyze(a: Analyzer, text: &str) -> Vec<(usize, String)> {
     tokens(&mut analyzer(a), text)
         .into_iter()
-        .map(|t| (t.position, t.text))
+        .map(|t| (t.position, t.stem))
         .collect()
 }
 
@@ -130,17 +161,10 @@ impl Highlighter {
 
     /// Character ranges of `title` that matched.
     pub fn title_marks(&self, title: &str) -> Vec<[usize; 2]> {
-        let spans = find(&self.title, title);
-        let b2c = byte_to_char(title);
-        merge(
-            spans
-                .iter()
-                .map(|s| (b2c[s.start], b2c[s.end], s.pattern))
-                .collect(),
-        )
-        .into_iter()
-        .map(|(s, e, _)| [s, e])
-        .collect()
+        merge(char_spans(title, &find(&self.title, title)))
+            .into_iter()
+            .map(|(s, e, _)| [s, e])
+            .collect()
     }
 
     /// The best passages of `body` (about `max_chars` characters each, at
@@ -177,26 +201,137 @@ fn pattern(l: &Leaf, a: Analyzer) -> Option<Pattern> {
     Some(Pattern { analyzer: a, steps })
 }
 
+/// The analyzers' `RemoveLongFilter` limit (`index::schema`): words of this
+/// many bytes or more are not indexed. The equivalence test below fails if
+/// the two disagree.
+const MAX_WORD_BYTES: usize = 40;
+
+/// The first characters a matching word can have, or `None` when any word
+/// may match (a fuzzy word may differ in its first letter).
+fn first_chars(patterns: &[Pattern]) -> Option<Vec<char>> {
+    let mut out = Vec::new();
+    for p in patterns {
+        for (_, pred) in &p.steps {
+            let w = match pred {
+                Pred::Exact(w) | Pred::Prefix(w) => w,
+                Pred::Fuzzy(..) => return None,
+            };
+            out.push(w.chars().next()?);
+        }
+    }
+    Some(out)
+}
+
+/// The words of `text` that `patterns` could match, analyzed only as far as
+/// they need. The text is split into words as the analyzers' tokenizer
+/// splits it (runs of alphanumeric characters; a word's position is its
+/// index among them), and only words that may begin with the first letter of
+/// some pattern word go through the analyzers: every other word can match no
+/// step, so leaving it out changes no match. The test on the first letter is
+/// exact because lower-casing and folding an ASCII letter is
+/// `to_ascii_lowercase`, and the English Snowball stemmer never changes a
+/// word's first character (it rewrites suffixes; the
+/// `stem_keeps_the_first_character` test checks it). A word starting with
+/// any other character is analyzed, to be safe. This spares the analyzer
+/// chain nearly every word of a body.
+fn words(patterns: &[Pattern], text: &str) -> Vec<Word> {
+    let firsts = first_chars(patterns);
+    let news = patterns.iter().any(|p| p.analyzer == Analyzer::News);
+    let mut stemmer = news.then(stemmer);
+    let mut name = name_analyzer();
+    // Which ASCII bytes may begin a matching word (all, for a fuzzy word).
+    let mut ascii_ok = [firsts.is_none(); 128];
+    for c in firsts.iter().flatten().filter(|c| c.is_ascii()) {
+        ascii_ok[usize::from(c.to_ascii_lowercase() as u8)] = true;
+        ascii_ok[usize::from(c.to_ascii_uppercase() as u8)] = true;
+    }
+    let mut out = Vec::new();
+    let mut add = |start: usize, end: usize, position: usize| {
+        let word = &text[start..end];
+        let plain = if word.is_ascii() {
+            // What the name analyzer does to an ASCII word, without its
+            // per-call boxing: drop it if too long, else lower-case it
+            // (folding leaves ASCII alone).
+            if word.len() >= MAX_WORD_BYTES {
+                return;
+            }
+            word.to_ascii_lowercase()
+        } else {
+            // The whole of the analyzer chain on one word: the tokenizer
+            // finds exactly this word again, the length filter may drop it.
+            let mut ts = name.token_stream(word);
+            if !ts.advance() {
+                return;
+            }
+            ts.token().text.clone()
+        };
+        let stem = match stemmer.as_mut() {
+            Some(s) => self::stem(s, &plain),
+            None => String::new(),
+        };
+        out.push(Word {
+            position,
+            start,
+            end,
+            plain,
+            stem,
+        });
+    };
+    let bytes = text.as_bytes();
+    let mut position = 0;
+    let mut start = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII is most of any news text: test it byte by byte.
+        let (alnum, width) = match bytes[i] {
+            b if b.is_ascii() => (b.is_ascii_alphanumeric(), 1),
+            _ => match text[i..].chars().next() {
+                Some(c) => (c.is_alphanumeric(), c.len_utf8()),
+                None => break,
+            },
+        };
+        match (alnum, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                if wanted(&ascii_ok, bytes[s]) {
+                    add(s, i, position);
+                }
+                position += 1;
+                start = None;
+            }
+            _ => {}
+        }
+        i += width;
+    }
+    if let Some(s) = start
+        && wanted(&ascii_ok, bytes[s])
+    {
+        add(s, text.len(), position);
+    }
+    out
+}
+
+/// Whether a word whose first byte is `b` may match: a non-ASCII start is
+/// always analyzed (folding may turn it into anything).
+fn wanted(ascii_ok: &[bool; 128], b: u8) -> bool {
+    ascii_ok.get(usize::from(b)).is_none_or(|&ok| ok)
+}
+
 /// Every place in `text` where one of `patterns` matches.
 fn find(patterns: &[Pattern], text: &str) -> Vec<Span> {
     let mut out = Vec::new();
-    for a in [Analyzer::News, Analyzer::Name] {
-        if !patterns.iter().any(|p| p.analyzer == a) {
-            continue;
-        }
-        let toks = tokens(&mut analyzer(a), text);
-        for (pi, p) in patterns.iter().enumerate() {
-            if p.analyzer != a {
-                continue;
-            }
-            for i in 0..toks.len() {
-                if let Some(end) = match_at(&toks, i, &p.steps) {
-                    out.push(Span {
-                        start: toks[i].start,
-                        end,
-                        pattern: pi,
-                    });
-                }
+    if patterns.is_empty() {
+        return out;
+    }
+    let toks = words(patterns, text);
+    for (pi, p) in patterns.iter().enumerate() {
+        for i in 0..toks.len() {
+            if let Some(end) = match_at(&toks, i, p) {
+                out.push(Span {
+                    start: toks[i].start,
+                    end,
+                    pattern: pi,
+                });
             }
         }
     }
@@ -204,18 +339,18 @@ fn find(patterns: &[Pattern], text: &str) -> Vec<Span> {
     out
 }
 
-/// The byte end of the match of `steps` starting at token `i`, if any.
-fn match_at(toks: &[Tok], i: usize, steps: &[(usize, Pred)]) -> Option<usize> {
+/// The byte end of the match of `p` starting at word `i`, if any.
+fn match_at(toks: &[Word], i: usize, p: &Pattern) -> Option<usize> {
     let base = toks[i].position;
     let mut end = toks[i].end;
     let mut j = i;
-    for (off, pred) in steps {
+    for (off, pred) in &p.steps {
         let want = base + off;
         while j < toks.len() && toks[j].position < want {
             j += 1;
         }
         let t = toks.get(j).filter(|t| t.position == want)?;
-        if !pred.test(&t.text) {
+        if !pred.test(t.text(p.analyzer)) {
             return None;
         }
         end = end.max(t.end);
@@ -223,18 +358,24 @@ fn match_at(toks: &[Tok], i: usize, steps: &[(usize, Pred)]) -> Option<usize> {
     Some(end)
 }
 
-/// Character index of every byte offset of `text` (and of its end).
-fn byte_to_char(text: &str) -> Vec<usize> {
-    let mut map = vec![0; text.len() + 1];
-    let mut ci = 0;
-    for (bi, c) in text.char_indices() {
-        for slot in &mut map[bi..bi + c.len_utf8()] {
-            *slot = ci;
-        }
-        ci += 1;
+/// `spans` as character ranges of `text`, with their patterns. One pass
+/// over the bytes up to the last match, and no table as long as the text.
+fn char_spans(text: &str, spans: &[Span]) -> Vec<(usize, usize, usize)> {
+    let bytes = text.as_bytes();
+    // A character starts at every byte that is not a UTF-8 continuation byte.
+    let chars_in = |a: usize, b: usize| bytes[a..b].iter().filter(|&&x| x & 0xC0 != 0x80).count();
+    let mut order: Vec<&Span> = spans.iter().collect();
+    order.sort_by_key(|s| s.start);
+    let (mut byte, mut char) = (0, 0);
+    let mut out = Vec::with_capacity(spans.len());
+    for s in order {
+        let start = s.start.min(bytes.len());
+        let end = s.end.clamp(start, bytes.len());
+        char += chars_in(byte, start);
+        byte = start;
+        out.push((char, char + chars_in(start, end), s.pattern));
     }
-    map[text.len()] = ci;
-    map
+    out
 }
 
 /// Sorted, overlapping ranges joined; the pattern set kept as a bit mask.
@@ -331,14 +472,8 @@ fn window_end(chars: &[char], start: usize, max: usize) -> usize {
 /// matches), cut at word boundaries, whitespace collapsed to single spaces.
 pub fn snippet(text: &str, spans: &[Span], max_chars: usize, fragments: usize) -> Marked {
     let chars: Vec<char> = text.chars().collect();
-    let b2c = byte_to_char(text);
     let max = max_chars.max(20);
-    let marks = merge(
-        spans
-            .iter()
-            .map(|s| (b2c[s.start], b2c[s.end], s.pattern))
-            .collect(),
-    );
+    let marks = merge(char_spans(text, spans));
     let mut used = vec![false; marks.len()];
     let mut chosen: Vec<(usize, usize)> = Vec::new();
     for _ in 0..fragments.max(1) {
@@ -504,6 +639,114 @@ mod tests {
         for (q, want) in table {
             assert_eq!(marked_words(q, text), want, "{q}");
         }
+    }
+
+    /// `find` as it was before it skipped words: every word through the
+    /// full analyzer of its pattern.
+    fn find_by_full_analysis(patterns: &[Pattern], text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for p in patterns {
+            let words = tokens(&mut analyzer(p.analyzer), text);
+            for i in 0..words.len() {
+                if let Some(end) = match_at(&words, i, p) {
+                    out.push((words[i].start, end));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn skipping_words_finds_what_full_analysis_finds() {
+        let text = "Ministers met in Tokyo: rare earths, rarer earthly ores, Rare-Earth \
+            pacts and exporting nations. Yesterday's yields rose; dying trade, \
+            skies, news, generously generalized generations. Gemba, Gembo and \
+            Fukushima's élan: cafés, Café, 1987 prices, 12.5 pct, \
+            connected connections connecting, Japan's Japanese minister Edano. \
+            Élan ÉLAN İstanbul Ærø æther ﬁnance Ｒare rare \
+            supercalifragilisticexpialidociousandthensomemorewords rare earth \
+            rareaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa rarebbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.";
+        let queries = [
+            "rare",
+            "\"rare earth\"",
+            "earthly",
+            "export nation",
+            "yesterday yield",
+            "dying OR sky OR news",
+            "generous general generation",
+            "gembo~1",
+            "fuku* OR japan*",
+            "elan cafe",
+            "1987 price pct",
+            "connect",
+            "minister:edano OR country:japan",
+            "title:\"rare earths\" OR body:ores",
+            "\"japanese minister\"",
+            "istanbul OR aero OR aether OR finance",
+            "\"supercalifragilisticexpialidociousandthensomemorewords rare\"",
+            "\"ores pacts\" OR \"nations yesterday\"",
+            "rare* OR \"earth rareaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"",
+        ];
+        for q in queries {
+            let h = Highlighter::new(&parse(q, DefaultOperator::Or).unwrap());
+            for patterns in [&h.title, &h.body] {
+                let mut got: Vec<(usize, usize)> = find(patterns, text)
+                    .iter()
+                    .map(|s| (s.start, s.end))
+                    .collect();
+                got.sort();
+                assert_eq!(got, find_by_full_analysis(patterns, text), "{q}");
+            }
+            assert!(!find(&h.title, text).is_empty(), "{q} matches nothing");
+        }
+    }
+
+    #[test]
+    fn stem_keeps_the_first_character() {
+        let text = "a I yes yellow yesterday's you're yéll ski skis skies sky dying lying \
+            tying idly gently ugly early only singly news howe atlas cosmos bias andes \
+            generously generalization communism arsenal universal organizations 1980s \
+            3rd été über αλφα 日本語 xs zz eed eedly ing ed ational ies sses ss us abeyance";
+        let mut s = stemmer();
+        for (_, w) in analyze(Analyzer::Name, text) {
+            let stemmed = stem(&mut s, &w);
+            assert_eq!(stemmed.chars().next(), w.chars().next(), "{w} -> {stemmed}");
+        }
+        // The one-word stemmer is the news analyzer's last step.
+        let news: Vec<String> = analyze(Analyzer::News, text)
+            .into_iter()
+            .map(|t| t.1)
+            .collect();
+        let each: Vec<String> = analyze(Analyzer::Name, text)
+            .into_iter()
+            .map(|t| stem(&mut s, &t.1))
+            .collect();
+        assert_eq!(news, each);
+    }
+
+    #[test]
+    fn char_spans_convert_byte_offsets() {
+        let text = "Café «Gemba» — Gemba, 日本";
+        let span = |w: &str, nth: usize, pattern: usize| {
+            let start = text.match_indices(w).nth(nth).unwrap().0;
+            Span {
+                start,
+                end: start + w.len(),
+                pattern,
+            }
+        };
+        // Out of order on purpose: the conversion sorts.
+        let spans = [
+            span("日本", 0, 2),
+            span("Café", 0, 0),
+            span("Gemba", 1, 1),
+            span("Gemba", 0, 1),
+        ];
+        assert_eq!(
+            char_spans(text, &spans),
+            vec![(0, 4, 0), (6, 11, 1), (15, 20, 1), (22, 24, 2)]
+        );
     }
 
     #[test]
