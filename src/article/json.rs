@@ -101,21 +101,11 @@ pub fn parse_json(text: &str) -> Result<Output, ParseError> {
             };
             for (i, item) in items.iter().enumerate() {
                 let n = i + 1;
-                match item
+                let result = item
                     .as_object()
                     .ok_or_else(|| not_object(item))
-                    .and_then(record)
-                {
-                    Ok(article) => out.articles.push(Parsed {
-                        line: Some(n),
-                        article,
-                    }),
-                    Err(message) => out.warnings.push(Warning {
-                        n,
-                        unit: Unit::Record,
-                        message: format!("{message}; skipped"),
-                    }),
-                }
+                    .and_then(record);
+                out.push(n, Unit::Record, result);
             }
             if out.articles.is_empty() {
                 let why = out
@@ -133,6 +123,23 @@ pub fn parse_json(text: &str) -> Result<Output, ParseError> {
             "the JSON is {}; {EXPECTED}, or an array of them",
             kind(&other)
         ))),
+    }
+}
+
+impl Output {
+    /// Record part `n` of a file: its article, or why it was left out.
+    fn push(&mut self, n: usize, unit: Unit, result: Result<Article, String>) {
+        match result {
+            Ok(article) => self.articles.push(Parsed {
+                line: Some(n),
+                article,
+            }),
+            Err(message) => self.warnings.push(Warning {
+                n,
+                unit,
+                message: format!("{message}; skipped"),
+            }),
+        }
     }
 }
 
@@ -155,17 +162,7 @@ pub fn parse_lines(text: &str) -> Result<Output, ParseError> {
                 Value::Object(map) => record(&map),
                 other => Err(not_object(&other)),
             });
-        match result {
-            Ok(article) => out.articles.push(Parsed {
-                line: Some(n),
-                article,
-            }),
-            Err(message) => out.warnings.push(Warning {
-                n,
-                unit: Unit::Line,
-                message: format!("{message}; skipped"),
-            }),
-        }
+        out.push(n, Unit::Line, result);
     }
     if out.articles.is_empty() {
         let why = out

@@ -117,12 +117,7 @@ mod tests {
     }
 
     fn cached() -> TextAnalyzer {
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
-            .filter(CachedEnglishStemmer)
-            .build()
+        crate::index::schema::news_analyzer()
     }
 
     fn tokens(a: &mut TextAnalyzer, text: &str) -> Vec<Token> {
