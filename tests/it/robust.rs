@@ -2,11 +2,13 @@
 //! arbitrary bytes through decode → normalize → extract (never a panic:
 //! always documents or a reason), and check what must round-trip: valid
 //! UTF-8, UTF-16 with a byte-order mark, sparse Western text in
-//! Windows-1252, and file names through their ids.
+//! Windows-1252, and file names through their ids. Arbitrary strings to the
+//! query parser: a query tree or a clear error, never a panic.
 
 use newsidx::corpus::walk::{id_to_path, rel_path, unescape_id};
 use newsidx::corpus::{Entry, Reason, decode::decode};
 use newsidx::pipeline;
+use newsidx::search::{DefaultOperator, query};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -114,6 +116,14 @@ proptest! {
         prop_assert_eq!(d.text, text);
     }
 
+    #[test]
+    fn any_query_gives_a_tree_or_a_clear_error(q in query_text(), or in any::<bool>()) {
+        let op = if or { DefaultOperator::Or } else { DefaultOperator::And };
+        if let Err(e) = query::parse(&q, op) {
+            prop_assert!(!e.to_string().trim().is_empty(), "{:?}", q);
+        }
+    }
+
     #[cfg(unix)]
     #[test]
     fn any_file_name_has_an_id_that_leads_back_to_it(names in prop::collection::vec(file_name(), 1..4)) {
@@ -126,6 +136,21 @@ proptest! {
         prop_assert_eq!(unescape_id(&id), rel);
         prop_assert_eq!(id_to_path(root, &id), path);
     }
+}
+
+/// Query-like strings: words, operators, fields, quotes and brackets in any
+/// order, and now and then anything at all.
+fn query_text() -> impl Strategy<Value = String> {
+    let token = prop_oneof![
+        4 => "[a-zA-Z0-9]{1,8}",
+        2 => prop::sample::select(vec![
+            "AND", "OR", "NOT", "+", "-", "(", ")", "\"", "title:", "country:", "minister:",
+            "section:", "date:", ":", "*", "~", "^2", "..", "[", "]", "{", "}", "\\",
+        ])
+        .prop_map(String::from),
+        1 => any::<String>(),
+    ];
+    prop::collection::vec(token, 0..16).prop_map(|t| t.join(" "))
 }
 
 /// One file-name component: any bytes but '/' and NUL, not `.` or `..`.

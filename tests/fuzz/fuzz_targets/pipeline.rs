@@ -22,8 +22,8 @@ fuzz_target!(|data: &[u8]| {
         mtime: 0,
     };
     match pipeline::process_bytes(&entry, bytes, &pipeline::Options::default()) {
-        Ok(docs) => {
-            for d in docs {
+        Ok(p) => {
+            for d in p.docs {
                 assert!(!d.title.chars().any(char::is_control), "{:?}", d.title);
                 assert!(!d.body.contains('\0'));
             }
