@@ -46,6 +46,32 @@ pub struct FileMeta {
 }
 
 impl NewsDoc {
+    /// A plain text document of `file` for unit tests, to adjust with
+    /// struct update syntax.
+    #[cfg(test)]
+    pub fn for_test(file: &str, title: &str, body: &str) -> NewsDoc {
+        NewsDoc {
+            id: file.to_string(),
+            file: file.to_string(),
+            title: title.to_string(),
+            body: body.to_string(),
+            credit: None,
+            byline: None,
+            url: None,
+            section: section_of(file),
+            date: None,
+            ministers: Vec::new(),
+            minister_roles: Vec::new(),
+            countries: Vec::new(),
+            country_codes: Vec::new(),
+            format: Format::Text,
+            encoding: "UTF-8".to_string(),
+            size: 4,
+            mtime: 0,
+            hash: 0,
+        }
+    }
+
     pub fn new(
         meta: &FileMeta,
         line: Option<usize>,

@@ -215,7 +215,6 @@ fn dir_size(dir: &Path) -> Result<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::article::Format;
     use crate::document::NewsDoc;
     use crate::index::Stamp;
     use crate::index::writer::Writer;
@@ -227,24 +226,11 @@ mod tests {
         ministers: &[&str],
     ) -> NewsDoc {
         NewsDoc {
-            id: file.to_string(),
-            file: file.to_string(),
-            title: format!("title of {file}"),
-            body: "body".to_string(),
-            credit: None,
-            byline: None,
-            url: None,
-            section: crate::document::section_of(file),
             date: date.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d)),
             ministers: ministers.iter().map(|s| s.to_string()).collect(),
-            minister_roles: Vec::new(),
             countries: countries.iter().map(|c| c.0.to_string()).collect(),
             country_codes: countries.iter().map(|c| c.1.to_string()).collect(),
-            format: Format::Text,
-            encoding: "UTF-8".to_string(),
-            size: 4,
-            mtime: 0,
-            hash: 0,
+            ..NewsDoc::for_test(file, &format!("title of {file}"), "body")
         }
     }
 

@@ -151,11 +151,13 @@ impl Writer {
             dir: ix.dir.clone(),
             max_bytes: MAX_MERGE_BYTES,
         }));
-        Ok(Writer {
+        let writer = Writer {
             w,
             fields: ix.fields.clone(),
             stamp,
-        })
+        };
+        writer.burn_committed_opstamp();
+        Ok(writer)
     }
 
     pub fn add(&self, d: &NewsDoc) -> Result<()> {
@@ -176,7 +178,26 @@ impl Writer {
         self.w
             .delete_all_documents()
             .context("cannot clear the index")?;
+        self.burn_committed_opstamp();
         Ok(())
+    }
+
+    /// Spend the opstamp of the last commit on a delete that matches
+    /// nothing, so no real delete carries it.
+    ///
+    /// tantivy (0.27) numbers a new writer's first operation — and the first
+    /// after `delete_all_documents` — with the opstamp of the last commit,
+    /// which segments deleted at that commit already record as done. A merge
+    /// of such segments that starts before this writer's first commit takes
+    /// its delete cursor from another segment, which did apply that first
+    /// operation: so if the first operation was a real delete (a changed
+    /// file's old version), the merged segment brought that version back
+    /// beside the new one. The kill test found it as a duplicated id.
+    fn burn_committed_opstamp(&self) {
+        self.w.delete_term(Term::from_field_text(
+            self.fields.file,
+            "\u{0}no file has this name",
+        ));
     }
 
     /// The stamp later commits carry.
@@ -193,6 +214,12 @@ impl Writer {
         Ok(())
     }
 
+    /// Merge as `policy` says, for tests that need segments laid out just so.
+    #[cfg(test)]
+    fn merging_by(&self, policy: Box<dyn MergePolicy>) {
+        self.w.set_merge_policy(policy);
+    }
+
     /// Wait for background merges, so the process leaves a tidy index.
     pub fn finish(self) -> Result<()> {
         self.w
@@ -204,7 +231,79 @@ impl Writer {
 
 #[cfg(test)]
 mod tests {
-    use super::plan_merges;
+    use super::*;
+    use crate::index::state;
+    use std::path::Path;
+
+    fn count(ix: &NewsIndex, file: &str) -> usize {
+        let searcher = ix.reader().unwrap().searcher();
+        state::ids(&searcher)
+            .unwrap()
+            .iter()
+            .filter(|id| *id == file)
+            .count()
+    }
+
+    /// Merge all committed segments, those without deletes first.
+    #[derive(Debug)]
+    struct CleanFirst;
+
+    impl MergePolicy for CleanFirst {
+        fn compute_merge_candidates(&self, segments: &[SegmentMeta]) -> Vec<MergeCandidate> {
+            if segments.len() < 2 {
+                return Vec::new();
+            }
+            let mut ids: Vec<(bool, SegmentId)> =
+                segments.iter().map(|m| (m.has_deletes(), m.id())).collect();
+            ids.sort_by_key(|(deletes, _)| *deletes);
+            vec![MergeCandidate(ids.into_iter().map(|(_, id)| id).collect())]
+        }
+    }
+
+    /// The regression the kill test found (see `burn_committed_opstamp`):
+    /// a changed file's old version came back when a merge of committed
+    /// segments started before the writer's first commit.
+    #[test]
+    fn a_replaced_file_stays_replaced_when_old_segments_merge() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = Path::new("/corpus");
+        let ix = NewsIndex::create(dir.path(), corpus).unwrap();
+        let stamp = || Stamp::current(Some(corpus));
+        let doc = |f: &str, v: u32| {
+            NewsDoc::for_test(f, &format!("{f} version {v}"), "Ministers met on Monday.")
+        };
+        // Segment A: files one of which is replaced at the next commit, so
+        // A records its deletes as of that commit. Segment B: new files. No
+        // merges yet.
+        let mut w = Writer::new(&ix, stamp()).unwrap();
+        w.merging_by(Box::new(tantivy::indexer::NoMergePolicy));
+        for f in ["a1", "a2", "a3", "a4", "a5"] {
+            w.add(&doc(f, 1)).unwrap();
+        }
+        w.commit().unwrap();
+        w.delete_file("a1");
+        for (f, v) in [("a1", 2), ("b1", 1), ("b2", 1)] {
+            w.add(&doc(f, v)).unwrap();
+        }
+        w.commit().unwrap();
+        w.finish().unwrap();
+        assert_eq!(ix.reader().unwrap().searcher().segment_readers().len(), 2);
+
+        // A new writer whose first operation replaces a file of A; its
+        // commit starts a merge of A and B, B first.
+        let mut w = Writer::new(&ix, stamp()).unwrap();
+        w.merging_by(Box::new(CleanFirst));
+        w.delete_file("a2");
+        w.add(&doc("a2", 2)).unwrap();
+        w.commit().unwrap();
+        w.finish().unwrap();
+
+        let searcher = ix.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 1, "A and B merged");
+        assert_eq!(count(&ix, "a2"), 1, "a2 once, not its old version too");
+        assert_eq!(count(&ix, "a1"), 1);
+        assert_eq!(searcher.num_docs(), 7);
+    }
 
     #[test]
     #[allow(clippy::single_range_in_vec_init)] // lists of groups, some of one

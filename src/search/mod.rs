@@ -204,7 +204,6 @@ mod tests {
     //! countries and ministers directly (no corpus, no extraction).
 
     use super::*;
-    use crate::article::Format;
     use crate::document::NewsDoc;
     use crate::index::{Stamp, schema};
     use chrono::NaiveDate;
@@ -217,24 +216,15 @@ mod tests {
         ministers: &[&str],
     ) -> NewsDoc {
         NewsDoc {
-            id: id.into(),
-            file: id.into(),
-            title: title.into(),
-            body: format!("{title}. A reactor story.\n\nMore text follows here."),
-            credit: None,
-            byline: None,
-            url: None,
-            section: crate::document::section_of(id),
             date: date.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d)),
             ministers: ministers.iter().map(|s| s.to_string()).collect(),
-            minister_roles: Vec::new(),
             countries: countries.iter().map(|c| c.0.to_string()).collect(),
             country_codes: countries.iter().map(|c| c.1.to_string()).collect(),
-            format: Format::Text,
-            encoding: "utf-8".into(),
-            size: 0,
-            mtime: 0,
-            hash: 0,
+            ..NewsDoc::for_test(
+                id,
+                title,
+                &format!("{title}. A reactor story.\n\nMore text follows here."),
+            )
         }
     }
 
