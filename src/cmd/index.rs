@@ -464,6 +464,8 @@ pub fn index_corpus(corpus: &Path, index_dir: &Path, settings: &Settings) -> Res
     }
 
     progress.finish_and_clear();
+    // The walk runs in parallel; the report lists skips in path order.
+    summary.skips.sort_by(|a, b| a.path.cmp(&b.path));
     summary.elapsed_ms = start.elapsed().as_millis() as u64;
     Ok(summary)
 }

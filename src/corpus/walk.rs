@@ -30,14 +30,14 @@ pub struct WalkOptions {
 
 /// Walk `root` in a stable order (sorted by name).
 pub fn walk(root: &Path, opts: &WalkOptions) -> impl Iterator<Item = Found> {
-    steps(root, opts).map(Step::finish)
+    steps(root, opts, true).map(Step::finish)
 }
 
 /// Walk `root`, looking up files' sizes and times on `stat_threads` threads,
 /// and send what is found to `tx` in batches. On a corpus that has not
 /// changed, these lookups are most of an index run's work; a flat folder of
 /// 20,000 files gains from them running side by side like any other.
-/// Batches arrive in no particular order.
+/// Batches arrive in no particular order, and folders are listed unsorted.
 pub fn walk_batched(
     root: &Path,
     opts: &WalkOptions,
@@ -62,7 +62,7 @@ pub fn walk_batched(
         }
         drop(step_rx);
         let mut batch = Vec::with_capacity(BATCH);
-        for step in steps(root, opts) {
+        for step in steps(root, opts, false) {
             batch.push(step);
             if batch.len() == BATCH
                 && step_tx
@@ -115,7 +115,10 @@ impl Step {
     }
 }
 
-fn steps(root: &Path, opts: &WalkOptions) -> impl Iterator<Item = Step> {
+/// The walk's steps; `sorted` lists each folder by name (walkdir compares
+/// names by re-parsing paths, a cost worth skipping when order is lost
+/// anyway, as in [`walk_batched`]).
+fn steps(root: &Path, opts: &WalkOptions, sorted: bool) -> impl Iterator<Item = Step> {
     let exclude: Vec<PathBuf> = opts
         .exclude
         .iter()
@@ -123,10 +126,11 @@ fn steps(root: &Path, opts: &WalkOptions) -> impl Iterator<Item = Step> {
         .collect();
     let root_owned = root.to_path_buf();
     let follow = opts.follow_links;
-    WalkDir::new(root)
-        .follow_links(follow)
-        .sort_by_file_name()
-        .into_iter()
+    let mut w = WalkDir::new(root).follow_links(follow);
+    if sorted {
+        w = w.sort_by_file_name();
+    }
+    w.into_iter()
         .filter_entry(move |e| {
             if e.depth() == 0 {
                 return true;
@@ -291,6 +295,25 @@ fn is_not_article(name: &std::ffi::OsStr) -> bool {
 /// not UTF-8 and control characters are escaped as `%XX`, and a literal '%'
 /// as `%25`, so ids are printable and lossless ([`id_to_path`] reverses it).
 pub fn rel_path(root: &Path, path: &Path) -> String {
+    // The walker's paths are the root joined with names: the plain byte
+    // prefix is the common case, and much cheaper than comparing components.
+    let (pb, rb) = (
+        path.as_os_str().as_encoded_bytes(),
+        root.as_os_str().as_encoded_bytes(),
+    );
+    if let Some(rest) = pb.strip_prefix(rb)
+        && let Some(rest) = rest.strip_prefix(b"/")
+        && !rest.is_empty()
+        && !rest.starts_with(b"/")
+        && rest.is_ascii()
+        && !rest
+            .split(|&b| b == b'/')
+            .any(|c| c.is_empty() || c == b"." || c == b"..")
+    {
+        let mut out = String::with_capacity(rest.len());
+        escape_into(rest, &mut out);
+        return out;
+    }
     let rel = path.strip_prefix(root).unwrap_or(path);
     let mut out = String::new();
     for (i, comp) in rel.components().enumerate() {
