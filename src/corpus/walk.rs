@@ -52,8 +52,10 @@ pub fn walk_batched(
         for _ in 0..stat_threads.max(1) {
             let rx = step_rx.clone();
             s.spawn(move || {
+                let mut dir = DirCache::default();
                 for batch in rx {
-                    let found: Vec<Found> = batch.into_iter().map(Step::finish).collect();
+                    let found: Vec<Found> =
+                        batch.into_iter().map(|st| st.finish_in(&mut dir)).collect();
                     if tx.send(found).is_err() {
                         break;
                     }
@@ -91,19 +93,26 @@ enum Step {
 
 impl Step {
     fn finish(self) -> Found {
+        self.finish_in(&mut DirCache::default())
+    }
+
+    /// Look up the file's size and time; `dir` keeps the last folder open,
+    /// so that a file is looked up by its name in it rather than by a full
+    /// path that the system resolves again component by component.
+    fn finish_in(self, dir: &mut DirCache) -> Found {
         let (path, rel, follow) = match self {
             Step::Done(f) => return f,
             Step::Stat { path, rel, follow } => (path, rel, follow),
         };
-        let md = if follow {
-            std::fs::metadata(&path)
+        let looked_up = if follow {
+            std::fs::metadata(&path).map(|md| (md.len(), mtime_nanos(&md)))
         } else {
-            std::fs::symlink_metadata(&path)
+            dir.size_and_mtime(&path)
         };
-        match md {
-            Ok(md) => Found::File(Entry {
-                size: md.len(),
-                mtime: mtime_nanos(&md),
+        match looked_up {
+            Ok((size, mtime)) => Found::File(Entry {
+                size,
+                mtime,
                 path,
                 rel,
             }),
@@ -112,6 +121,69 @@ impl Step {
                 reason: super::read::io_reason(&io),
             }),
         }
+    }
+}
+
+/// The folder a stat thread looked in last, open.
+#[derive(Default)]
+struct DirCache {
+    #[cfg(target_os = "linux")]
+    open: Option<(PathBuf, std::fs::File)>,
+}
+
+impl DirCache {
+    /// Size and mtime (ns) of `path`, not following a final link, as
+    /// `symlink_metadata` gives them.
+    #[cfg(target_os = "linux")]
+    fn size_and_mtime(&mut self, path: &Path) -> std::io::Result<(u64, i64)> {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::ffi::OsStrExt;
+        use std::os::unix::fs::OpenOptionsExt;
+        let by_path =
+            |path: &Path| std::fs::symlink_metadata(path).map(|md| (md.len(), mtime_nanos(&md)));
+        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+            return by_path(path);
+        };
+        if self.open.as_ref().is_none_or(|(p, _)| p != parent) {
+            self.open = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_PATH | libc::O_DIRECTORY)
+                .open(parent)
+                .ok()
+                .map(|f| (parent.to_path_buf(), f));
+        }
+        let (Some((_, dir)), Ok(name)) = (&self.open, std::ffi::CString::new(name.as_bytes()))
+        else {
+            return by_path(path);
+        };
+        // SAFETY: `st` is plain data that fstatat fills on success; `dir`
+        // is an open descriptor and `name` a NUL-terminated string, both
+        // alive for the call.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        let rc = unsafe {
+            libc::fstatat(
+                dir.as_raw_fd(),
+                name.as_ptr(),
+                &mut st,
+                libc::AT_SYMLINK_NOFOLLOW,
+            )
+        };
+        if rc != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        // As `mtime_nanos` has it: 0 before the epoch. (time_t is 32 bits
+        // on some targets, hence the conversions.)
+        #[allow(clippy::useless_conversion)]
+        let mtime = i64::from(st.st_mtime)
+            .saturating_mul(1_000_000_000)
+            .saturating_add(i64::from(st.st_mtime_nsec))
+            .max(0);
+        Ok((u64::try_from(st.st_size).unwrap_or(0), mtime))
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn size_and_mtime(&mut self, path: &Path) -> std::io::Result<(u64, i64)> {
+        std::fs::symlink_metadata(path).map(|md| (md.len(), mtime_nanos(&md)))
     }
 }
 
@@ -416,6 +488,40 @@ mod tests {
         batched.sort();
         assert_eq!(plain.len(), 601);
         assert_eq!(batched, plain);
+        Ok(())
+    }
+
+    /// Looking a file up by name in its open folder gives what
+    /// `symlink_metadata` gives, whichever folder came before; a link is
+    /// not followed; a file gone is an error, not a wrong answer.
+    #[test]
+    fn lookups_in_an_open_folder_match_the_metadata() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::create_dir_all(&a)?;
+        std::fs::create_dir_all(&b)?;
+        std::fs::write(a.join("1.txt"), "one")?;
+        std::fs::write(b.join("2.txt"), "second")?;
+        #[cfg(unix)]
+        std::os::unix::fs::symlink("../a/1.txt", b.join("link.txt"))?;
+        let mut cache = DirCache::default();
+        let mut paths = vec![a.join("1.txt"), b.join("2.txt"), a.join("1.txt")];
+        #[cfg(unix)]
+        paths.push(b.join("link.txt"));
+        for p in paths {
+            let md = std::fs::symlink_metadata(&p)?;
+            assert_eq!(
+                cache.size_and_mtime(&p)?,
+                (md.len(), mtime_nanos(&md)),
+                "{}",
+                p.display()
+            );
+        }
+        let gone = cache.size_and_mtime(&a.join("gone.txt"));
+        assert_eq!(
+            gone.map_err(|e| e.kind()),
+            Err(std::io::ErrorKind::NotFound)
+        );
         Ok(())
     }
 
