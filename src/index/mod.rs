@@ -60,6 +60,11 @@ pub struct NewsIndex {
     pub dir: PathBuf,
 }
 
+/// Bytes of stored documents compressed together. A search decompresses a
+/// whole block for each hit it shows, so blocks of a few articles rather
+/// than tantivy's default 16 KiB (about twenty) keep that cost low.
+pub const DOCSTORE_BLOCK_BYTES: usize = 4096;
+
 /// Whether `dir` holds an index (of any version).
 pub fn exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
@@ -137,7 +142,11 @@ impl NewsIndex {
         let (schema, fields) = schema::build(Model::get())?;
         let mmap = MmapDirectory::open(dir)
             .with_context(|| format!("cannot open index folder {}", dir.display()))?;
-        let index = Index::create(mmap, schema, tantivy::IndexSettings::default())
+        let settings = tantivy::IndexSettings {
+            docstore_blocksize: DOCSTORE_BLOCK_BYTES,
+            ..tantivy::IndexSettings::default()
+        };
+        let index = Index::create(mmap, schema, settings)
             .with_context(|| format!("cannot create an index in {}", dir.display()))?;
         schema::register_analyzers(&index);
         Ok(NewsIndex {
