@@ -2,7 +2,7 @@
 //! tantivy fields, registers the analyzers, and converts documents to and
 //! from tantivy's representation.
 
-use super::stem_cache::CachedEnglishStemmer;
+use super::stem_cache::{MAX_WORD_BYTES, NewsTokenizer};
 use crate::document::{NewsDoc, StoredDoc};
 use crate::extract::MinisterRole;
 use crate::model::{FieldDef, FieldType, Model};
@@ -41,20 +41,15 @@ pub struct Fields {
 }
 
 /// The news analyzer: words, lower-cased, accents folded, English stems
-/// (tantivy's Snowball stemmer, with a memory: `stem_cache`).
+/// (in one pass, with a memory: `stem_cache`).
 pub fn news_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(CachedEnglishStemmer)
-        .build()
+    TextAnalyzer::builder(NewsTokenizer::default()).build()
 }
 
 /// The name analyzer: words, lower-cased, accents folded, not stemmed.
 pub fn name_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
+        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .build()

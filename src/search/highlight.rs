@@ -201,10 +201,8 @@ fn pattern(l: &Leaf, a: Analyzer) -> Option<Pattern> {
     Some(Pattern { analyzer: a, steps })
 }
 
-/// The analyzers' `RemoveLongFilter` limit (`index::schema`): words of this
-/// many bytes or more are not indexed. The equivalence test below fails if
-/// the two disagree.
-const MAX_WORD_BYTES: usize = 40;
+// The analyzers' limit: words of this many bytes or more are not indexed.
+use crate::index::stem_cache::MAX_WORD_BYTES;
 
 /// The first characters a matching word can have, or `None` when any word
 /// may match (a fuzzy word may differ in its first letter).
