@@ -303,8 +303,11 @@ pub fn index_corpus(corpus: &Path, index_dir: &Path, settings: &Settings) -> Res
     // The walk runs ahead while the decider reads the index's state: on an
     // unchanged corpus these two are nearly all the work, on two threads.
     let (found_tx, found_rx) = crossbeam_channel::bounded::<Vec<Found>>(32);
-    let (job_tx, job_rx) = crossbeam_channel::bounded::<Job>(256);
-    let (work_tx, work_rx) = crossbeam_channel::bounded::<Work>(256);
+    // Jobs and results travel in small batches: handing them over one by
+    // one woke a sleeping thread per file (12,900 context switches to index
+    // Reuters), on cores the indexing thread needs.
+    let (job_tx, job_rx) = crossbeam_channel::bounded::<Vec<Job>>(256 / JOB_BATCH);
+    let (work_tx, work_rx) = crossbeam_channel::bounded::<Vec<Work>>(256 / JOB_BATCH);
     let walk_opts = WalkOptions {
         follow_links: settings.follow_links,
         exclude: vec![PathBuf::from(index_dir)],
@@ -330,8 +333,9 @@ pub fn index_corpus(corpus: &Path, index_dir: &Path, settings: &Settings) -> Res
             let tx = work_tx.clone();
             let opts = &settings.pipeline;
             s.spawn(move || {
-                for job in rx {
-                    if tx.send(work_on(job, opts)).is_err() {
+                for jobs in rx {
+                    let done: Vec<Work> = jobs.into_iter().map(|j| work_on(j, opts)).collect();
+                    if tx.send(done).is_err() {
                         break;
                     }
                 }
@@ -340,7 +344,7 @@ pub fn index_corpus(corpus: &Path, index_dir: &Path, settings: &Settings) -> Res
         drop(job_rx);
         drop(work_tx);
 
-        for w in work_rx {
+        for w in work_rx.into_iter().flatten() {
             progress.inc(1);
             match w {
                 Work::Docs {
@@ -535,8 +539,8 @@ fn decide_all(
     state: &IndexState,
     seen: &SeenCache,
     cutoff: Option<i64>,
-    job_tx: &crossbeam_channel::Sender<Job>,
-    work_tx: &crossbeam_channel::Sender<Work>,
+    job_tx: &crossbeam_channel::Sender<Vec<Job>>,
+    work_tx: &crossbeam_channel::Sender<Vec<Work>>,
     progress: &ProgressBar,
 ) -> WalkTally {
     let mut t = WalkTally {
@@ -544,6 +548,7 @@ fn decide_all(
         ..WalkTally::default()
     };
     let show = !progress.is_hidden();
+    let mut jobs: Vec<Job> = Vec::with_capacity(JOB_BATCH);
     for found in found_rx.into_iter().flatten() {
         let rel = match &found {
             Found::File(e) => e.rel.as_str(),
@@ -555,10 +560,10 @@ fn decide_all(
         }
         let sent = match found {
             Found::Skipped(skip) => work_tx
-                .send(Work::Skipped {
+                .send(vec![Work::Skipped {
                     skip,
                     indexed: indexed.is_some(),
-                })
+                }])
                 .is_ok(),
             Found::File(entry) => {
                 let cached = seen.files.get(&entry.rel);
@@ -576,23 +581,31 @@ fn decide_all(
                     }
                     Verdict::Check { .. } | Verdict::New | Verdict::Replace => {
                         t.checked += usize::from(matches!(verdict, Verdict::Check { .. }));
-                        job_tx
-                            .send(Job {
-                                entry,
-                                verdict,
-                                indexed: indexed.map(|f| (f.size, f.mtime)),
-                            })
-                            .is_ok()
+                        jobs.push(Job {
+                            entry,
+                            verdict,
+                            indexed: indexed.map(|f| (f.size, f.mtime)),
+                        });
+                        jobs.len() < JOB_BATCH
+                            || job_tx
+                                .send(std::mem::replace(&mut jobs, Vec::with_capacity(JOB_BATCH)))
+                                .is_ok()
                     }
                 }
             }
         };
         if !sent {
-            break;
+            return t;
         }
+    }
+    if !jobs.is_empty() {
+        let _ = job_tx.send(jobs);
     }
     t
 }
+
+/// Files handed to a worker at once.
+const JOB_BATCH: usize = 16;
 
 /// A worker's part: read what must be read, and process what changed.
 fn work_on(job: Job, opts: &pipeline::Options) -> Work {
