@@ -8,7 +8,8 @@
 use super::hit::Marked;
 use super::query::{Leaf, LeafKind, Node};
 use crate::index::schema::{name_analyzer, news_analyzer};
-use tantivy::tokenizer::{Language, RawTokenizer, Stemmer, TextAnalyzer, TokenStream};
+use rustc_hash::FxHashMap;
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 /// Which analyzer a pattern's words went through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,11 +50,13 @@ pub struct Span {
     pub pattern: usize,
 }
 
-/// The patterns of a query, per displayed field.
+/// The patterns of a query, per displayed field, and the stems worked out
+/// so far for the hits of this search.
 #[derive(Clone, Debug, Default)]
 pub struct Highlighter {
     title: Vec<Pattern>,
     body: Vec<Pattern>,
+    stems: Stems,
 }
 
 /// A word of a text as the highlighter sees it: its name-analyzer form
@@ -83,20 +86,40 @@ fn analyzer(a: Analyzer) -> TextAnalyzer {
     }
 }
 
-/// The news analyzer is the name analyzer followed by the English stemmer;
-/// this is that last step alone, for one word at a time.
-fn stemmer() -> TextAnalyzer {
-    TextAnalyzer::builder(RawTokenizer::default())
-        .filter(Stemmer::new(Language::English))
-        .build()
+/// The news analyzer is the name analyzer followed by the English Snowball
+/// stemmer (frostem, as tantivy's `Stemmer` filter and `stem_cache` call
+/// it); this is that last step alone, for one word, without the boxing and
+/// token copies of a one-word `TextAnalyzer`.
+fn stem(word: &str) -> String {
+    frostem::Stemmer::new(frostem::Algorithm::English)
+        .stem(word)
+        .into_owned()
 }
 
-fn stem(stemmer: &mut TextAnalyzer, word: &str) -> String {
-    let mut ts = stemmer.token_stream(word);
-    if ts.advance() {
-        ts.token().text.clone()
-    } else {
-        String::new()
+/// Stems worked out during one search, by name-analyzer form. The hits of a
+/// search are about one subject and share much of their vocabulary, and the
+/// stemmer costs a few thousand instructions a word, so each distinct word
+/// is stemmed once. Capped, as `stem_cache` is, so a search showing very
+/// many hits still uses bounded memory: when full it starts over.
+#[derive(Clone, Debug, Default)]
+struct Stems {
+    memo: FxHashMap<String, String>,
+}
+
+/// Words remembered by `Stems`: far more than ten news bodies hold.
+const STEMS_CAPACITY: usize = 20_000;
+
+impl Stems {
+    fn of(&mut self, plain: &str) -> String {
+        if let Some(s) = self.memo.get(plain) {
+            return s.clone();
+        }
+        let s = stem(plain);
+        if self.memo.len() >= STEMS_CAPACITY {
+            self.memo.clear();
+        }
+        self.memo.insert(plain.to_string(), s.clone());
+        s
     }
 }
 
@@ -160,17 +183,21 @@ impl Highlighter {
     }
 
     /// Character ranges of `title` that matched.
-    pub fn title_marks(&self, title: &str) -> Vec<[usize; 2]> {
-        merge(char_spans(title, &find(&self.title, title)))
-            .into_iter()
-            .map(|(s, e, _)| [s, e])
-            .collect()
+    pub fn title_marks(&mut self, title: &str) -> Vec<[usize; 2]> {
+        merge(char_spans(
+            title,
+            &find(&self.title, title, &mut self.stems),
+        ))
+        .into_iter()
+        .map(|(s, e, _)| [s, e])
+        .collect()
     }
 
     /// The best passages of `body` (about `max_chars` characters each, at
     /// most `fragments` of them) with their matches marked.
-    pub fn snippet(&self, body: &str, max_chars: usize, fragments: usize) -> Marked {
-        snippet(body, &find(&self.body, body), max_chars, fragments)
+    pub fn snippet(&mut self, body: &str, max_chars: usize, fragments: usize) -> Marked {
+        let spans = find(&self.body, body, &mut self.stems);
+        snippet(body, &spans, max_chars, fragments)
     }
 }
 
@@ -204,45 +231,138 @@ fn pattern(l: &Leaf, a: Analyzer) -> Option<Pattern> {
 // The analyzers' limit: words of this many bytes or more are not indexed.
 use crate::index::stem_cache::MAX_WORD_BYTES;
 
-/// The first characters a matching word can have, or `None` when any word
-/// may match (a fuzzy word may differ in its first letter).
-fn first_chars(patterns: &[Pattern]) -> Option<Vec<char>> {
-    let mut out = Vec::new();
-    for p in patterns {
-        for (_, pred) in &p.steps {
-            let w = match pred {
-                Pred::Exact(w) | Pred::Prefix(w) => w,
-                Pred::Fuzzy(..) => return None,
-            };
-            out.push(w.chars().next()?);
+/// Which words of a text are worth analyzing, judged by their first one or
+/// two characters as written: a word that cannot begin like the word of
+/// some pattern step matches no step, so leaving it out changes no match.
+///
+/// This is exact because of what the analyzers do to the start of a word
+/// whose first two characters are ASCII:
+/// - The name analyzer lower-cases and folds character by character, and
+///   folding leaves ASCII alone, so its form begins with those two
+///   characters lower-cased.
+/// - The English Snowball stemmer (Snowball 3, as frostem implements it)
+///   leaves words of under three characters alone, and otherwise changes a
+///   word only from its third character on, with one exception. Its fixed
+///   exceptions (skis, skies, idly, gently, ugly, early, only, singly) keep
+///   their first two letters. Step 1a replaces "ies"/"ied" by "i" only after
+///   two or more letters, else by "ie" (keeping the "i"), and deletes a
+///   final "s" only after a vowel two or more letters back. Step 1c turns a
+///   final y into i only after a consonant that is not the first letter.
+///   Steps 2 to 5 work inside R1 or R2, which start at the third character
+///   at the earliest. Step 1b deletes "ed"/"ing"/... after a part with a
+///   vowel: when that part is a single letter the stem is that letter alone
+///   (nothing is added back: an "e" is added only after "at", "bl", "iz" or
+///   when the part ends exactly at R1), else the deletion and any double
+///   letter removed or "e" added lie from the third character on. The
+///   prelude's y → Y marks are undone by its postlude. The exception is
+///   step 1b's consonant + "ying" → consonant + "ie" (dying → die, lying →
+///   lie, tying → tie), which changes the second character: a word whose
+///   second character is y is judged on its first alone.
+///
+/// So a stem of two or more characters begins with the first two
+/// characters of the word, and a shorter stem is a prefix of it. A word can
+/// then equal (or, for a prefix step, begin with) a step's word `w` only if
+/// it begins with the first two characters of `w`, or with `w` itself when
+/// `w` is one character. Words that do not begin with two ASCII characters
+/// are judged on their first alone if it is ASCII, and else always
+/// analyzed. `prefilter_never_rejects_a_match` checks all this on every word
+/// of the sample corpus and on generated words.
+#[derive(Clone, Debug)]
+struct Prefilter {
+    /// Every word must be analyzed: a fuzzy step may differ anywhere, even
+    /// in its first letter.
+    all: bool,
+    /// ASCII bytes, in either case, that the word of some step begins with.
+    first: [bool; 128],
+    /// Lower-case ASCII first letters of some step's word that has a single
+    /// character or a non-ASCII second one: the second character of a word
+    /// beginning so says nothing.
+    any_second: [bool; 128],
+    /// The first two characters, lower-cased, of the steps' words whose
+    /// first two characters are ASCII.
+    pairs: Vec<[u8; 2]>,
+}
+
+impl Prefilter {
+    fn new(patterns: &[Pattern]) -> Prefilter {
+        let mut f = Prefilter {
+            all: false,
+            first: [false; 128],
+            any_second: [false; 128],
+            pairs: Vec::new(),
+        };
+        let all = Prefilter {
+            all: true,
+            ..f.clone()
+        };
+        for p in patterns {
+            for (_, pred) in &p.steps {
+                let w = match pred {
+                    Pred::Exact(w) | Pred::Prefix(w) => w,
+                    Pred::Fuzzy(..) => return all,
+                };
+                let mut chars = w.chars();
+                let Some(c0) = chars.next() else {
+                    return all;
+                };
+                // A word beginning with a non-ASCII character can only be
+                // matched by a word that does too, and those are analyzed.
+                if !c0.is_ascii() {
+                    continue;
+                }
+                let b0 = c0 as u8;
+                f.first[usize::from(b0.to_ascii_lowercase())] = true;
+                f.first[usize::from(b0.to_ascii_uppercase())] = true;
+                let l0 = b0.to_ascii_lowercase();
+                match chars.next() {
+                    Some(c1) if c1.is_ascii() => {
+                        f.pairs.push([l0, (c1 as u8).to_ascii_lowercase()])
+                    }
+                    _ => f.any_second[usize::from(l0)] = true,
+                }
+            }
+        }
+        f
+    }
+
+    /// Whether the word `word` (a run of alphanumeric characters, as
+    /// written) may match a step, and so must be analyzed.
+    fn wants(&self, word: &[u8]) -> bool {
+        if self.all {
+            return true;
+        }
+        let Some(&b0) = word.first() else {
+            return false;
+        };
+        // Folding may turn a non-ASCII character into anything.
+        if !b0.is_ascii() {
+            return true;
+        }
+        if !self.first[usize::from(b0)] {
+            return false;
+        }
+        let l0 = b0.to_ascii_lowercase();
+        match word.get(1) {
+            Some(&b1) if b1.is_ascii() && !self.any_second[usize::from(l0)] => {
+                let l1 = b1.to_ascii_lowercase();
+                // y: the stemmer may make it an i (dying → die).
+                l1 == b'y' || self.pairs.contains(&[l0, l1])
+            }
+            _ => true,
         }
     }
-    Some(out)
 }
 
 /// The words of `text` that `patterns` could match, analyzed only as far as
 /// they need. The text is split into words as the analyzers' tokenizer
 /// splits it (runs of alphanumeric characters; a word's position is its
-/// index among them), and only words that may begin with the first letter of
-/// some pattern word go through the analyzers: every other word can match no
-/// step, so leaving it out changes no match. The test on the first letter is
-/// exact because lower-casing and folding an ASCII letter is
-/// `to_ascii_lowercase`, and the English Snowball stemmer never changes a
-/// word's first character (it rewrites suffixes; the
-/// `stem_keeps_the_first_character` test checks it). A word starting with
-/// any other character is analyzed, to be safe. This spares the analyzer
-/// chain nearly every word of a body.
-fn words(patterns: &[Pattern], text: &str) -> Vec<Word> {
-    let firsts = first_chars(patterns);
+/// index among them), and only words the `Prefilter` lets through go
+/// through the analyzers. This spares the analyzer chain nearly every word
+/// of a body.
+fn words(patterns: &[Pattern], text: &str, stems: &mut Stems) -> Vec<Word> {
+    let filter = Prefilter::new(patterns);
     let news = patterns.iter().any(|p| p.analyzer == Analyzer::News);
-    let mut stemmer = news.then(stemmer);
     let mut name = name_analyzer();
-    // Which ASCII bytes may begin a matching word (all, for a fuzzy word).
-    let mut ascii_ok = [firsts.is_none(); 128];
-    for c in firsts.iter().flatten().filter(|c| c.is_ascii()) {
-        ascii_ok[usize::from(c.to_ascii_lowercase() as u8)] = true;
-        ascii_ok[usize::from(c.to_ascii_uppercase() as u8)] = true;
-    }
     let mut out = Vec::new();
     let mut add = |start: usize, end: usize, position: usize| {
         let word = &text[start..end];
@@ -263,9 +383,10 @@ fn words(patterns: &[Pattern], text: &str) -> Vec<Word> {
             }
             ts.token().text.clone()
         };
-        let stem = match stemmer.as_mut() {
-            Some(s) => self::stem(s, &plain),
-            None => String::new(),
+        let stem = if news {
+            stems.of(&plain)
+        } else {
+            String::new()
         };
         out.push(Word {
             position,
@@ -291,7 +412,7 @@ fn words(patterns: &[Pattern], text: &str) -> Vec<Word> {
         match (alnum, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
-                if wanted(&ascii_ok, bytes[s]) {
+                if filter.wants(&bytes[s..i]) {
                     add(s, i, position);
                 }
                 position += 1;
@@ -302,26 +423,20 @@ fn words(patterns: &[Pattern], text: &str) -> Vec<Word> {
         i += width;
     }
     if let Some(s) = start
-        && wanted(&ascii_ok, bytes[s])
+        && filter.wants(&bytes[s..])
     {
         add(s, text.len(), position);
     }
     out
 }
 
-/// Whether a word whose first byte is `b` may match: a non-ASCII start is
-/// always analyzed (folding may turn it into anything).
-fn wanted(ascii_ok: &[bool; 128], b: u8) -> bool {
-    ascii_ok.get(usize::from(b)).is_none_or(|&ok| ok)
-}
-
 /// Every place in `text` where one of `patterns` matches.
-fn find(patterns: &[Pattern], text: &str) -> Vec<Span> {
+fn find(patterns: &[Pattern], text: &str, stems: &mut Stems) -> Vec<Span> {
     let mut out = Vec::new();
     if patterns.is_empty() {
         return out;
     }
-    let toks = words(patterns, text);
+    let toks = words(patterns, text, stems);
     for (pi, p) in patterns.iter().enumerate() {
         for i in 0..toks.len() {
             if let Some(end) = match_at(&toks, i, p) {
@@ -600,7 +715,7 @@ mod tests {
     use crate::search::query::parse;
 
     fn marked_words(query: &str, text: &str) -> Vec<String> {
-        let h = Highlighter::new(&parse(query, DefaultOperator::And).unwrap());
+        let mut h = Highlighter::new(&parse(query, DefaultOperator::And).unwrap());
         let chars: Vec<char> = text.chars().collect();
         h.title_marks(text)
             .iter()
@@ -686,17 +801,22 @@ mod tests {
             "\"ores pacts\" OR \"nations yesterday\"",
             "rare* OR \"earth rareaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"",
         ];
+        // One memory of stems for all of them, as for the hits of a search.
+        let mut stems = Stems::default();
         for q in queries {
             let h = Highlighter::new(&parse(q, DefaultOperator::Or).unwrap());
             for patterns in [&h.title, &h.body] {
-                let mut got: Vec<(usize, usize)> = find(patterns, text)
+                let mut got: Vec<(usize, usize)> = find(patterns, text, &mut stems)
                     .iter()
                     .map(|s| (s.start, s.end))
                     .collect();
                 got.sort();
                 assert_eq!(got, find_by_full_analysis(patterns, text), "{q}");
             }
-            assert!(!find(&h.title, text).is_empty(), "{q} matches nothing");
+            assert!(
+                !find(&h.title, text, &mut stems).is_empty(),
+                "{q} matches nothing"
+            );
         }
     }
 
@@ -706,9 +826,8 @@ mod tests {
             tying idly gently ugly early only singly news howe atlas cosmos bias andes \
             generously generalization communism arsenal universal organizations 1980s \
             3rd été über αλφα 日本語 xs zz eed eedly ing ed ational ies sses ss us abeyance";
-        let mut s = stemmer();
         for (_, w) in analyze(Analyzer::Name, text) {
-            let stemmed = stem(&mut s, &w);
+            let stemmed = stem(&w);
             assert_eq!(stemmed.chars().next(), w.chars().next(), "{w} -> {stemmed}");
         }
         // The one-word stemmer is the news analyzer's last step.
@@ -718,9 +837,146 @@ mod tests {
             .collect();
         let each: Vec<String> = analyze(Analyzer::Name, text)
             .into_iter()
-            .map(|t| stem(&mut s, &t.1))
+            .map(|t| stem(&t.1))
             .collect();
         assert_eq!(news, each);
+    }
+
+    /// Words to try the prefilter on: every word of the sample corpus as
+    /// written, every word of up to three letters, and every two-character
+    /// start followed by the endings the stemmer rewrites (with and without
+    /// a letter between, to land on both sides of R1).
+    fn prefilter_words() -> Vec<String> {
+        let mut out = Vec::new();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-corpus");
+        for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
+            if let Ok(text) = std::fs::read_to_string(e.path()) {
+                let mut name = name_analyzer();
+                for t in tokens(&mut name, &text) {
+                    out.push(text[t.start..t.end].to_string());
+                }
+            }
+        }
+        let letters: Vec<char> = ('a'..='z').collect();
+        for a in &letters {
+            out.push(a.to_string());
+            for b in &letters {
+                out.push(format!("{a}{b}"));
+                for c in &letters {
+                    out.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        let endings = [
+            "", "s", "es", "ies", "ied", "sses", "ss", "us", "ed", "eed", "ing", "edly", "eedly",
+            "ingly", "ly", "li", "y", "e", "l", "ll", "al", "ational", "tional", "ation",
+            "ization", "izer", "ator", "iveness", "fulness", "ousness", "ogist", "ogi", "bli",
+            "abli", "alli", "fulli", "lessli", "ousli", "entli", "aliti", "biliti", "iviti",
+            "alism", "icate", "ative", "alize", "iciti", "ical", "ful", "ness", "ic", "ance",
+            "ence", "able", "ible", "ate", "ive", "ize", "iti", "ism", "ion", "sion", "er", "ous",
+            "ant", "ent", "ment", "ement", "at", "bl", "iz", "bb", "dd", "tt", "ying",
+        ];
+        let starts: Vec<char> = ('a'..='z').chain(['1']).collect();
+        for a in &starts {
+            for b in &starts {
+                for mid in ["", "a", "t"] {
+                    for e in endings {
+                        out.push(format!("{a}{b}{mid}{e}"));
+                    }
+                }
+            }
+        }
+        // The stemmer's own exceptions, and words with the prefixes that
+        // move R1, capitalised as a headline would have them.
+        for w in [
+            "Skis",
+            "SKIES",
+            "Dying",
+            "LYING",
+            "Tying",
+            "Vying",
+            "Idly",
+            "Gently",
+            "Ugly",
+            "Early",
+            "Only",
+            "Singly",
+            "News",
+            "Howe",
+            "Atlas",
+            "Cosmos",
+            "Bias",
+            "Andes",
+            "Succeeding",
+            "Proceeded",
+            "Exceedingly",
+            "Evening",
+            "Canning",
+            "Inning",
+            "Earring",
+            "Herring",
+            "Outing",
+            "Generously",
+            "Communism",
+            "Arsenal",
+            "Emerging",
+            "Interest",
+            "Laterally",
+            "Organizations",
+            "Pasting",
+            "Universal",
+            "Pasted",
+        ] {
+            out.push(w.to_string());
+        }
+        out
+    }
+
+    #[test]
+    fn prefilter_never_rejects_a_match() {
+        let words = prefilter_words();
+        assert!(words.len() > 100_000);
+        let pattern = |analyzer, pred| Pattern {
+            analyzer,
+            steps: vec![(0, pred)],
+        };
+        let mut stems = Stems::default();
+        for raw in &words {
+            let Some((_, plain)) = analyze(Analyzer::Name, raw).into_iter().next() else {
+                continue;
+            };
+            let stemmed = stems.of(&plain);
+            let mut tries = vec![
+                pattern(Analyzer::News, Pred::Exact(stemmed.clone())),
+                pattern(Analyzer::Name, Pred::Exact(plain.clone())),
+            ];
+            // Every prefix step the stem (news) or the word (name) meets.
+            for (a, form) in [(Analyzer::News, &stemmed), (Analyzer::Name, &plain)] {
+                for (i, _) in form.char_indices().skip(1).take(3) {
+                    tries.push(pattern(a, Pred::Prefix(form[..i].to_string())));
+                }
+                tries.push(pattern(a, Pred::Prefix(form.clone())));
+            }
+            for p in tries {
+                assert!(
+                    Prefilter::new(std::slice::from_ref(&p)).wants(raw.as_bytes()),
+                    "{raw} ({plain} -> {stemmed}) rejected for {p:?}"
+                );
+            }
+        }
+        // And it does reject: the point of it.
+        let f = Prefilter::new(&[pattern(Analyzer::News, Pred::Exact("price".into()))]);
+        for (w, want) in [
+            ("prices", true),
+            ("Pricing", true),
+            ("pct", false),
+            ("per", false),
+            ("py", true),
+            ("oil", false),
+            ("über", true),
+        ] {
+            assert_eq!(f.wants(w.as_bytes()), want, "{w}");
+        }
     }
 
     #[test]
@@ -751,7 +1007,7 @@ mod tests {
     fn char_offsets_count_scalar_values() {
         let text = "Café «Gemba» — Gemba";
         assert_eq!(marked_words("gemba", text), ["Gemba", "Gemba"]);
-        let h = Highlighter::new(&parse("gemba", DefaultOperator::And).unwrap());
+        let mut h = Highlighter::new(&parse("gemba", DefaultOperator::And).unwrap());
         assert_eq!(h.title_marks(text), vec![[6, 11], [15, 20]]);
     }
 
@@ -759,7 +1015,7 @@ mod tests {
     fn snippet_picks_the_densest_passage_and_collapses_breaks() {
         let filler = "Nothing to see in this sentence at all. ".repeat(10);
         let text = format!("{filler}Rare items.\n\nThe rare earth pact was signed. {filler}End.");
-        let h = Highlighter::new(&parse("\"rare earth\"", DefaultOperator::And).unwrap());
+        let mut h = Highlighter::new(&parse("\"rare earth\"", DefaultOperator::And).unwrap());
         let m = h.snippet(&text, 80, 1);
         assert!(m.text.starts_with("… "), "{}", m.text);
         assert!(m.text.ends_with(" …"), "{}", m.text);
@@ -778,7 +1034,7 @@ mod tests {
     fn fragments_are_joined_in_text_order() {
         let filler = "Nothing to see in this sentence at all. ".repeat(8);
         let text = format!("Gemba spoke. {filler}Then Fukushima came. {filler}");
-        let h = Highlighter::new(&parse("gemba OR fukushima", DefaultOperator::And).unwrap());
+        let mut h = Highlighter::new(&parse("gemba OR fukushima", DefaultOperator::And).unwrap());
         let m = h.snippet(&text, 40, 2);
         assert!(m.text.starts_with("Gemba spoke."), "{}", m.text);
         assert!(m.text.contains(" … Then Fukushima"), "{}", m.text);
@@ -789,7 +1045,7 @@ mod tests {
 
     #[test]
     fn huge_sizes_do_not_overflow() {
-        let h = Highlighter::new(&parse("gemba", DefaultOperator::And).unwrap());
+        let mut h = Highlighter::new(&parse("gemba", DefaultOperator::And).unwrap());
         let m = h.snippet("Gemba spoke.\n\nThen left.", usize::MAX, usize::MAX);
         assert_eq!(m.text, "Gemba spoke. Then left.");
         assert_eq!(m.highlights, vec![[0, 5]]);
@@ -797,7 +1053,7 @@ mod tests {
 
     #[test]
     fn no_match_gives_the_opening() {
-        let h = Highlighter::new(&parse("minister:nobody", DefaultOperator::And).unwrap());
+        let mut h = Highlighter::new(&parse("minister:nobody", DefaultOperator::And).unwrap());
         let m = h.snippet("First words here.\n\nSecond paragraph.", 200, 1);
         assert_eq!(m.text, "First words here. Second paragraph.");
         assert!(m.highlights.is_empty());
