@@ -508,54 +508,93 @@ fn merge(mut v: Vec<(usize, usize, usize)>) -> Vec<(usize, usize, u64)> {
     out
 }
 
-fn is_sentence_start(chars: &[char], p: usize) -> bool {
+/// A text's characters by character index. Passages are chosen in
+/// characters, and decoding a whole body into a `Vec<char>` cost more than
+/// choosing; for an ASCII text (most news) a byte is a character, so its
+/// bytes serve as they are. The two give the same characters, so the same
+/// passages.
+trait Chars {
+    fn len(&self) -> usize;
+    fn at(&self, i: usize) -> char;
+}
+
+impl Chars for [char] {
+    fn len(&self) -> usize {
+        <[char]>::len(self)
+    }
+    fn at(&self, i: usize) -> char {
+        self[i]
+    }
+}
+
+/// The bytes of an ASCII text.
+struct Ascii<'a>(&'a [u8]);
+
+impl Chars for Ascii<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn at(&self, i: usize) -> char {
+        char::from(self.0[i])
+    }
+}
+
+fn is_sentence_start<C: Chars + ?Sized>(chars: &C, p: usize) -> bool {
     if p == 0 {
         return true;
     }
-    if chars[p].is_whitespace() || !chars[p - 1].is_whitespace() {
+    if chars.at(p).is_whitespace() || !chars.at(p - 1).is_whitespace() {
         return false;
     }
     let mut k = p;
     let mut newline = false;
-    while k > 0 && chars[k - 1].is_whitespace() {
-        newline |= chars[k - 1] == '\n';
+    while k > 0 && chars.at(k - 1).is_whitespace() {
+        newline |= chars.at(k - 1) == '\n';
         k -= 1;
     }
     if newline || k == 0 {
         return true;
     }
-    match chars[k - 1] {
+    match chars.at(k - 1) {
         '!' | '?' | '…' | '"' | '”' => true,
-        '.' => !abbreviation(&chars[..k - 1]),
+        '.' => !abbreviation(chars, k - 1),
         _ => false,
     }
 }
 
-/// Whether the word ending here is a short capitalised abbreviation ("No",
-/// "Mr", "U.S", "Gen") whose full stop does not end a sentence.
-fn abbreviation(before: &[char]) -> bool {
-    let word: Vec<char> = before
-        .iter()
-        .rev()
-        .take_while(|c| c.is_alphabetic() || **c == '.')
-        .copied()
-        .collect();
-    let letters = word.iter().filter(|c| c.is_alphabetic()).count();
-    word.last().is_some_and(|c| c.is_uppercase()) && (letters <= 3 || word.contains(&'.'))
+/// Whether the word ending at character `end` is a short capitalised
+/// abbreviation ("No", "Mr", "U.S", "Gen") whose full stop does not end a
+/// sentence. The word is the run of letters and full stops before `end`.
+fn abbreviation<C: Chars + ?Sized>(chars: &C, end: usize) -> bool {
+    let mut letters = 0;
+    let mut stop = false;
+    let mut first = None;
+    for i in (0..end).rev() {
+        let c = chars.at(i);
+        if c.is_alphabetic() {
+            letters += 1;
+        } else if c == '.' {
+            stop = true;
+        } else {
+            break;
+        }
+        first = Some(c);
+    }
+    first.is_some_and(|c| c.is_uppercase()) && (letters <= 3 || stop)
 }
 
 /// Where a passage showing a match at `s` begins: a sentence start shortly
 /// before, else a word start a little before.
-fn window_start(chars: &[char], s: usize, max: usize) -> usize {
+fn window_start<C: Chars + ?Sized>(chars: &C, s: usize, max: usize) -> usize {
     let floor = s.saturating_sub(max / 3);
     if let Some(p) = (floor..=s).rev().find(|&p| is_sentence_start(chars, p)) {
         return p;
     }
     let mut p = s.saturating_sub(max / 6);
-    while p < s && p > 0 && !chars[p - 1].is_whitespace() {
+    while p < s && p > 0 && !chars.at(p - 1).is_whitespace() {
         p += 1;
     }
-    while p < s && chars[p].is_whitespace() {
+    while p < s && chars.at(p).is_whitespace() {
         p += 1;
     }
     p
@@ -563,19 +602,19 @@ fn window_start(chars: &[char], s: usize, max: usize) -> usize {
 
 /// Where a passage from `start` ends: about `max` characters on, at the end
 /// of a word, trailing space dropped.
-fn window_end(chars: &[char], start: usize, max: usize) -> usize {
+fn window_end<C: Chars + ?Sized>(chars: &C, start: usize, max: usize) -> usize {
     let n = chars.len();
     let mut e = start.saturating_add(max).min(n);
     if e < n {
         let mut k = e;
-        while k > start && !chars[k].is_whitespace() {
+        while k > start && !chars.at(k).is_whitespace() {
             k -= 1;
         }
         if k > start {
             e = k;
         }
     }
-    while e > start && chars[e - 1].is_whitespace() {
+    while e > start && chars.at(e - 1).is_whitespace() {
         e -= 1;
     }
     e
@@ -584,9 +623,37 @@ fn window_end(chars: &[char], start: usize, max: usize) -> usize {
 /// Choose the passages with the most distinct matches (then the most
 /// matches), cut at word boundaries, whitespace collapsed to single spaces.
 pub fn snippet(text: &str, spans: &[Span], max_chars: usize, fragments: usize) -> Marked {
-    let chars: Vec<char> = text.chars().collect();
+    if text.is_ascii() {
+        // Byte offsets are character offsets.
+        let marks = spans.iter().map(|s| {
+            let start = s.start.min(text.len());
+            (start, s.end.clamp(start, text.len()), s.pattern)
+        });
+        passages(
+            &Ascii(text.as_bytes()),
+            merge(marks.collect()),
+            max_chars,
+            fragments,
+        )
+    } else {
+        let chars: Vec<char> = text.chars().collect();
+        passages(
+            chars.as_slice(),
+            merge(char_spans(text, spans)),
+            max_chars,
+            fragments,
+        )
+    }
+}
+
+/// `snippet` on the characters of the text, its marks merged.
+fn passages<C: Chars + ?Sized>(
+    chars: &C,
+    marks: Vec<(usize, usize, u64)>,
+    max_chars: usize,
+    fragments: usize,
+) -> Marked {
     let max = max_chars.max(20);
-    let marks = merge(char_spans(text, spans));
     let mut used = vec![false; marks.len()];
     let mut chosen: Vec<(usize, usize)> = Vec::new();
     for _ in 0..fragments.max(1) {
@@ -595,8 +662,8 @@ pub fn snippet(text: &str, spans: &[Span], max_chars: usize, fragments: usize) -
             if used[i] {
                 continue;
             }
-            let start = window_start(&chars, m.0, max);
-            let end = window_end(&chars, start, max);
+            let start = window_start(chars, m.0, max);
+            let end = window_end(chars, start, max);
             if chosen.iter().any(|c| start < c.1 && c.0 < end) {
                 continue;
             }
@@ -623,9 +690,9 @@ pub fn snippet(text: &str, spans: &[Span], max_chars: usize, fragments: usize) -
     }
     if chosen.is_empty() {
         let start = (0..chars.len())
-            .find(|&i| !chars[i].is_whitespace())
+            .find(|&i| !chars.at(i).is_whitespace())
             .unwrap_or(0);
-        chosen.push((start, window_end(&chars, start, max)));
+        chosen.push((start, window_end(chars, start, max)));
     }
     chosen.sort();
 
@@ -646,7 +713,7 @@ pub fn snippet(text: &str, spans: &[Span], max_chars: usize, fragments: usize) -
         // Output position of each char of the passage, and after its last.
         let mut at = Vec::with_capacity(e - s + 1);
         let mut last_space = false;
-        for &c in &chars[s..e] {
+        for c in (s..e).map(|i| chars.at(i)) {
             at.push(len);
             if c.is_whitespace() {
                 if !last_space {
@@ -1064,11 +1131,50 @@ mod tests {
         let text = "Earlier news. A blast hit the No. 3 reactor at Fukushima today.";
         let chars: Vec<char> = text.chars().collect();
         let at = text.find("Fukushima").unwrap();
-        assert_eq!(window_start(&chars, at, 200), 14);
-        assert!(is_sentence_start(&chars, 14));
-        assert!(!is_sentence_start(&chars, 34), "after No.");
+        assert_eq!(window_start(chars.as_slice(), at, 200), 14);
+        assert!(is_sentence_start(chars.as_slice(), 14));
+        assert!(!is_sentence_start(chars.as_slice(), 34), "after No.");
         let us = "Talks with the U.S. resumed.".chars().collect::<Vec<_>>();
-        assert!(!is_sentence_start(&us, 20));
+        assert!(!is_sentence_start(us.as_slice(), 20));
+        // The same on the bytes of the ASCII texts.
+        assert_eq!(window_start(&Ascii(text.as_bytes()), at, 200), 14);
+        assert!(!is_sentence_start(&Ascii(text.as_bytes()), 34));
+        assert!(!is_sentence_start(
+            &Ascii(b"Talks with the U.S. resumed."),
+            20
+        ));
+    }
+
+    #[test]
+    fn ascii_bytes_and_decoded_characters_give_the_same_passages() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-corpus");
+        let mut texts: Vec<String> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .filter(|t| t.is_ascii())
+            .collect();
+        texts.push("No. 3 reactor. Mr. Gemba met U.S. envoys.\n\n  Gemba left!  ".into());
+        assert!(texts.len() > 5);
+        let mut stems = Stems::default();
+        for q in [
+            "rare earth",
+            "japan OR nuclear",
+            "\"prime minister\"",
+            "gemba",
+            "the",
+        ] {
+            let h = Highlighter::new(&parse(q, DefaultOperator::Or).unwrap());
+            for text in &texts {
+                let spans = find(&h.body, text, &mut stems);
+                let chars: Vec<char> = text.chars().collect();
+                for (max, n) in [(200, 1), (120, 3), (20, 2), (1000, 5)] {
+                    let decoded =
+                        passages(chars.as_slice(), merge(char_spans(text, &spans)), max, n);
+                    assert_eq!(snippet(text, &spans, max, n), decoded, "{q} {max} {n}");
+                }
+            }
+        }
     }
 
     #[test]
