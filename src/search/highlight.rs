@@ -8,7 +8,8 @@
 use super::hit::Marked;
 use super::query::{Leaf, LeafKind, Node};
 use crate::index::schema::{name_analyzer, news_analyzer};
-use tantivy::tokenizer::{Language, RawTokenizer, Stemmer, TextAnalyzer, TokenStream};
+use rustc_hash::FxHashMap;
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 /// Which analyzer a pattern's words went through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,11 +50,13 @@ pub struct Span {
     pub pattern: usize,
 }
 
-/// The patterns of a query, per displayed field.
+/// The patterns of a query, per displayed field, and the stems worked out
+/// so far for the hits of this search.
 #[derive(Clone, Debug, Default)]
 pub struct Highlighter {
     title: Vec<Pattern>,
     body: Vec<Pattern>,
+    stems: Stems,
 }
 
 /// A word of a text as the highlighter sees it: its name-analyzer form
@@ -83,20 +86,40 @@ fn analyzer(a: Analyzer) -> TextAnalyzer {
     }
 }
 
-/// The news analyzer is the name analyzer followed by the English stemmer;
-/// this is that last step alone, for one word at a time.
-fn stemmer() -> TextAnalyzer {
-    TextAnalyzer::builder(RawTokenizer::default())
-        .filter(Stemmer::new(Language::English))
-        .build()
+/// The news analyzer is the name analyzer followed by the English Snowball
+/// stemmer (frostem, as tantivy's `Stemmer` filter and `stem_cache` call
+/// it); this is that last step alone, for one word, without the boxing and
+/// token copies of a one-word `TextAnalyzer`.
+fn stem(word: &str) -> String {
+    frostem::Stemmer::new(frostem::Algorithm::English)
+        .stem(word)
+        .into_owned()
 }
 
-fn stem(stemmer: &mut TextAnalyzer, word: &str) -> String {
-    let mut ts = stemmer.token_stream(word);
-    if ts.advance() {
-        ts.token().text.clone()
-    } else {
-        String::new()
+/// Stems worked out during one search, by name-analyzer form. The hits of a
+/// search are about one subject and share much of their vocabulary, and the
+/// stemmer costs a few thousand instructions a word, so each distinct word
+/// is stemmed once. Capped, as `stem_cache` is, so a search showing very
+/// many hits still uses bounded memory: when full it starts over.
+#[derive(Clone, Debug, Default)]
+struct Stems {
+    memo: FxHashMap<String, String>,
+}
+
+/// Words remembered by `Stems`: far more than ten news bodies hold.
+const STEMS_CAPACITY: usize = 20_000;
+
+impl Stems {
+    fn of(&mut self, plain: &str) -> String {
+        if let Some(s) = self.memo.get(plain) {
+            return s.clone();
+        }
+        let s = stem(plain);
+        if self.memo.len() >= STEMS_CAPACITY {
+            self.memo.clear();
+        }
+        self.memo.insert(plain.to_string(), s.clone());
+        s
     }
 }
 
@@ -160,17 +183,21 @@ impl Highlighter {
     }
 
     /// Character ranges of `title` that matched.
-    pub fn title_marks(&self, title: &str) -> Vec<[usize; 2]> {
-        merge(char_spans(title, &find(&self.title, title)))
-            .into_iter()
-            .map(|(s, e, _)| [s, e])
-            .collect()
+    pub fn title_marks(&mut self, title: &str) -> Vec<[usize; 2]> {
+        merge(char_spans(
+            title,
+            &find(&self.title, title, &mut self.stems),
+        ))
+        .into_iter()
+        .map(|(s, e, _)| [s, e])
+        .collect()
     }
 
     /// The best passages of `body` (about `max_chars` characters each, at
     /// most `fragments` of them) with their matches marked.
-    pub fn snippet(&self, body: &str, max_chars: usize, fragments: usize) -> Marked {
-        snippet(body, &find(&self.body, body), max_chars, fragments)
+    pub fn snippet(&mut self, body: &str, max_chars: usize, fragments: usize) -> Marked {
+        let spans = find(&self.body, body, &mut self.stems);
+        snippet(body, &spans, max_chars, fragments)
     }
 }
 
@@ -204,45 +231,138 @@ fn pattern(l: &Leaf, a: Analyzer) -> Option<Pattern> {
 // The analyzers' limit: words of this many bytes or more are not indexed.
 use crate::index::stem_cache::MAX_WORD_BYTES;
 
-/// The first characters a matching word can have, or `None` when any word
-/// may match (a fuzzy word may differ in its first letter).
-fn first_chars(patterns: &[Pattern]) -> Option<Vec<char>> {
-    let mut out = Vec::new();
-    for p in patterns {
-        for (_, pred) in &p.steps {
-            let w = match pred {
-                Pred::Exact(w) | Pred::Prefix(w) => w,
-                Pred::Fuzzy(..) => return None,
-            };
-            out.push(w.chars().next()?);
+/// Which words of a text are worth analyzing, judged by their first one or
+/// two characters as written: a word that cannot begin like the word of
+/// some pattern step matches no step, so leaving it out changes no match.
+///
+/// This is exact because of what the analyzers do to the start of a word
+/// whose first two characters are ASCII:
+/// - The name analyzer lower-cases and folds character by character, and
+///   folding leaves ASCII alone, so its form begins with those two
+///   characters lower-cased.
+/// - The English Snowball stemmer (Snowball 3, as frostem implements it)
+///   leaves words of under three characters alone, and otherwise changes a
+///   word only from its third character on, with one exception. Its fixed
+///   exceptions (skis, skies, idly, gently, ugly, early, only, singly) keep
+///   their first two letters. Step 1a replaces "ies"/"ied" by "i" only after
+///   two or more letters, else by "ie" (keeping the "i"), and deletes a
+///   final "s" only after a vowel two or more letters back. Step 1c turns a
+///   final y into i only after a consonant that is not the first letter.
+///   Steps 2 to 5 work inside R1 or R2, which start at the third character
+///   at the earliest. Step 1b deletes "ed"/"ing"/... after a part with a
+///   vowel: when that part is a single letter the stem is that letter alone
+///   (nothing is added back: an "e" is added only after "at", "bl", "iz" or
+///   when the part ends exactly at R1), else the deletion and any double
+///   letter removed or "e" added lie from the third character on. The
+///   prelude's y → Y marks are undone by its postlude. The exception is
+///   step 1b's consonant + "ying" → consonant + "ie" (dying → die, lying →
+///   lie, tying → tie), which changes the second character: a word whose
+///   second character is y is judged on its first alone.
+///
+/// So a stem of two or more characters begins with the first two
+/// characters of the word, and a shorter stem is a prefix of it. A word can
+/// then equal (or, for a prefix step, begin with) a step's word `w` only if
+/// it begins with the first two characters of `w`, or with `w` itself when
+/// `w` is one character. Words that do not begin with two ASCII characters
+/// are judged on their first alone if it is ASCII, and else always
+/// analyzed. `prefilter_never_rejects_a_match` checks all this on every word
+/// of the sample corpus and on generated words.
+#[derive(Clone, Debug)]
+struct Prefilter {
+    /// Every word must be analyzed: a fuzzy step may differ anywhere, even
+    /// in its first letter.
+    all: bool,
+    /// ASCII bytes, in either case, that the word of some step begins with.
+    first: [bool; 128],
+    /// Lower-case ASCII first letters of some step's word that has a single
+    /// character or a non-ASCII second one: the second character of a word
+    /// beginning so says nothing.
+    any_second: [bool; 128],
+    /// The first two characters, lower-cased, of the steps' words whose
+    /// first two characters are ASCII.
+    pairs: Vec<[u8; 2]>,
+}
+
+impl Prefilter {
+    fn new(patterns: &[Pattern]) -> Prefilter {
+        let mut f = Prefilter {
+            all: false,
+            first: [false; 128],
+            any_second: [false; 128],
+            pairs: Vec::new(),
+        };
+        let all = Prefilter {
+            all: true,
+            ..f.clone()
+        };
+        for p in patterns {
+            for (_, pred) in &p.steps {
+                let w = match pred {
+                    Pred::Exact(w) | Pred::Prefix(w) => w,
+                    Pred::Fuzzy(..) => return all,
+                };
+                let mut chars = w.chars();
+                let Some(c0) = chars.next() else {
+                    return all;
+                };
+                // A word beginning with a non-ASCII character can only be
+                // matched by a word that does too, and those are analyzed.
+                if !c0.is_ascii() {
+                    continue;
+                }
+                let b0 = c0 as u8;
+                f.first[usize::from(b0.to_ascii_lowercase())] = true;
+                f.first[usize::from(b0.to_ascii_uppercase())] = true;
+                let l0 = b0.to_ascii_lowercase();
+                match chars.next() {
+                    Some(c1) if c1.is_ascii() => {
+                        f.pairs.push([l0, (c1 as u8).to_ascii_lowercase()])
+                    }
+                    _ => f.any_second[usize::from(l0)] = true,
+                }
+            }
+        }
+        f
+    }
+
+    /// Whether the word `word` (a run of alphanumeric characters, as
+    /// written) may match a step, and so must be analyzed.
+    fn wants(&self, word: &[u8]) -> bool {
+        if self.all {
+            return true;
+        }
+        let Some(&b0) = word.first() else {
+            return false;
+        };
+        // Folding may turn a non-ASCII character into anything.
+        if !b0.is_ascii() {
+            return true;
+        }
+        if !self.first[usize::from(b0)] {
+            return false;
+        }
+        let l0 = b0.to_ascii_lowercase();
+        match word.get(1) {
+            Some(&b1) if b1.is_ascii() && !self.any_second[usize::from(l0)] => {
+                let l1 = b1.to_ascii_lowercase();
+                // y: the stemmer may make it an i (dying → die).
+                l1 == b'y' || self.pairs.contains(&[l0, l1])
+            }
+            _ => true,
         }
     }
-    Some(out)
 }
 
 /// The words of `text` that `patterns` could match, analyzed only as far as
 /// they need. The text is split into words as the analyzers' tokenizer
 /// splits it (runs of alphanumeric characters; a word's position is its
-/// index among them), and only words that may begin with the first letter of
-/// some pattern word go through the analyzers: every other word can match no
-/// step, so leaving it out changes no match. The test on the first letter is
-/// exact because lower-casing and folding an ASCII letter is
-/// `to_ascii_lowercase`, and the English Snowball stemmer never changes a
-/// word's first character (it rewrites suffixes; the
-/// `stem_keeps_the_first_character` test checks it). A word starting with
-/// any other character is analyzed, to be safe. This spares the analyzer
-/// chain nearly every word of a body.
-fn words(patterns: &[Pattern], text: &str) -> Vec<Word> {
-    let firsts = first_chars(patterns);
+/// index among them), and only words the `Prefilter` lets through go
+/// through the analyzers. This spares the analyzer chain nearly every word
+/// of a body.
+fn words(patterns: &[Pattern], text: &str, stems: &mut Stems) -> Vec<Word> {
+    let filter = Prefilter::new(patterns);
     let news = patterns.iter().any(|p| p.analyzer == Analyzer::News);
-    let mut stemmer = news.then(stemmer);
     let mut name = name_analyzer();
-    // Which ASCII bytes may begin a matching word (all, for a fuzzy word).
-    let mut ascii_ok = [firsts.is_none(); 128];
-    for c in firsts.iter().flatten().filter(|c| c.is_ascii()) {
-        ascii_ok[usize::from(c.to_ascii_lowercase() as u8)] = true;
-        ascii_ok[usize::from(c.to_ascii_uppercase() as u8)] = true;
-    }
     let mut out = Vec::new();
     let mut add = |start: usize, end: usize, position: usize| {
         let word = &text[start..end];
@@ -263,9 +383,10 @@ fn words(patterns: &[Pattern], text: &str) -> Vec<Word> {
             }
             ts.token().text.clone()
         };
-        let stem = match stemmer.as_mut() {
-            Some(s) => self::stem(s, &plain),
-            None => String::new(),
+        let stem = if news {
+            stems.of(&plain)
+        } else {
+            String::new()
         };
         out.push(Word {
             position,
@@ -291,7 +412,7 @@ fn words(patterns: &[Pattern], text: &str) -> Vec<Word> {
         match (alnum, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
-                if wanted(&ascii_ok, bytes[s]) {
+                if filter.wants(&bytes[s..i]) {
                     add(s, i, position);
                 }
                 position += 1;
@@ -302,26 +423,20 @@ fn words(patterns: &[Pattern], text: &str) -> Vec<Word> {
         i += width;
     }
     if let Some(s) = start
-        && wanted(&ascii_ok, bytes[s])
+        && filter.wants(&bytes[s..])
     {
         add(s, text.len(), position);
     }
     out
 }
 
-/// Whether a word whose first byte is `b` may match: a non-ASCII start is
-/// always analyzed (folding may turn it into anything).
-fn wanted(ascii_ok: &[bool; 128], b: u8) -> bool {
-    ascii_ok.get(usize::from(b)).is_none_or(|&ok| ok)
-}
-
 /// Every place in `text` where one of `patterns` matches.
-fn find(patterns: &[Pattern], text: &str) -> Vec<Span> {
+fn find(patterns: &[Pattern], text: &str, stems: &mut Stems) -> Vec<Span> {
     let mut out = Vec::new();
     if patterns.is_empty() {
         return out;
     }
-    let toks = words(patterns, text);
+    let toks = words(patterns, text, stems);
     for (pi, p) in patterns.iter().enumerate() {
         for i in 0..toks.len() {
             if let Some(end) = match_at(&toks, i, p) {
@@ -393,54 +508,93 @@ fn merge(mut v: Vec<(usize, usize, usize)>) -> Vec<(usize, usize, u64)> {
     out
 }
 
-fn is_sentence_start(chars: &[char], p: usize) -> bool {
+/// A text's characters by character index. Passages are chosen in
+/// characters, and decoding a whole body into a `Vec<char>` cost more than
+/// choosing; for an ASCII text (most news) a byte is a character, so its
+/// bytes serve as they are. The two give the same characters, so the same
+/// passages.
+trait Chars {
+    fn len(&self) -> usize;
+    fn at(&self, i: usize) -> char;
+}
+
+impl Chars for [char] {
+    fn len(&self) -> usize {
+        <[char]>::len(self)
+    }
+    fn at(&self, i: usize) -> char {
+        self[i]
+    }
+}
+
+/// The bytes of an ASCII text.
+struct Ascii<'a>(&'a [u8]);
+
+impl Chars for Ascii<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn at(&self, i: usize) -> char {
+        char::from(self.0[i])
+    }
+}
+
+fn is_sentence_start<C: Chars + ?Sized>(chars: &C, p: usize) -> bool {
     if p == 0 {
         return true;
     }
-    if chars[p].is_whitespace() || !chars[p - 1].is_whitespace() {
+    if chars.at(p).is_whitespace() || !chars.at(p - 1).is_whitespace() {
         return false;
     }
     let mut k = p;
     let mut newline = false;
-    while k > 0 && chars[k - 1].is_whitespace() {
-        newline |= chars[k - 1] == '\n';
+    while k > 0 && chars.at(k - 1).is_whitespace() {
+        newline |= chars.at(k - 1) == '\n';
         k -= 1;
     }
     if newline || k == 0 {
         return true;
     }
-    match chars[k - 1] {
+    match chars.at(k - 1) {
         '!' | '?' | '…' | '"' | '”' => true,
-        '.' => !abbreviation(&chars[..k - 1]),
+        '.' => !abbreviation(chars, k - 1),
         _ => false,
     }
 }
 
-/// Whether the word ending here is a short capitalised abbreviation ("No",
-/// "Mr", "U.S", "Gen") whose full stop does not end a sentence.
-fn abbreviation(before: &[char]) -> bool {
-    let word: Vec<char> = before
-        .iter()
-        .rev()
-        .take_while(|c| c.is_alphabetic() || **c == '.')
-        .copied()
-        .collect();
-    let letters = word.iter().filter(|c| c.is_alphabetic()).count();
-    word.last().is_some_and(|c| c.is_uppercase()) && (letters <= 3 || word.contains(&'.'))
+/// Whether the word ending at character `end` is a short capitalised
+/// abbreviation ("No", "Mr", "U.S", "Gen") whose full stop does not end a
+/// sentence. The word is the run of letters and full stops before `end`.
+fn abbreviation<C: Chars + ?Sized>(chars: &C, end: usize) -> bool {
+    let mut letters = 0;
+    let mut stop = false;
+    let mut first = None;
+    for i in (0..end).rev() {
+        let c = chars.at(i);
+        if c.is_alphabetic() {
+            letters += 1;
+        } else if c == '.' {
+            stop = true;
+        } else {
+            break;
+        }
+        first = Some(c);
+    }
+    first.is_some_and(|c| c.is_uppercase()) && (letters <= 3 || stop)
 }
 
 /// Where a passage showing a match at `s` begins: a sentence start shortly
 /// before, else a word start a little before.
-fn window_start(chars: &[char], s: usize, max: usize) -> usize {
+fn window_start<C: Chars + ?Sized>(chars: &C, s: usize, max: usize) -> usize {
     let floor = s.saturating_sub(max / 3);
     if let Some(p) = (floor..=s).rev().find(|&p| is_sentence_start(chars, p)) {
         return p;
     }
     let mut p = s.saturating_sub(max / 6);
-    while p < s && p > 0 && !chars[p - 1].is_whitespace() {
+    while p < s && p > 0 && !chars.at(p - 1).is_whitespace() {
         p += 1;
     }
-    while p < s && chars[p].is_whitespace() {
+    while p < s && chars.at(p).is_whitespace() {
         p += 1;
     }
     p
@@ -448,19 +602,19 @@ fn window_start(chars: &[char], s: usize, max: usize) -> usize {
 
 /// Where a passage from `start` ends: about `max` characters on, at the end
 /// of a word, trailing space dropped.
-fn window_end(chars: &[char], start: usize, max: usize) -> usize {
+fn window_end<C: Chars + ?Sized>(chars: &C, start: usize, max: usize) -> usize {
     let n = chars.len();
     let mut e = start.saturating_add(max).min(n);
     if e < n {
         let mut k = e;
-        while k > start && !chars[k].is_whitespace() {
+        while k > start && !chars.at(k).is_whitespace() {
             k -= 1;
         }
         if k > start {
             e = k;
         }
     }
-    while e > start && chars[e - 1].is_whitespace() {
+    while e > start && chars.at(e - 1).is_whitespace() {
         e -= 1;
     }
     e
@@ -469,9 +623,37 @@ fn window_end(chars: &[char], start: usize, max: usize) -> usize {
 /// Choose the passages with the most distinct matches (then the most
 /// matches), cut at word boundaries, whitespace collapsed to single spaces.
 pub fn snippet(text: &str, spans: &[Span], max_chars: usize, fragments: usize) -> Marked {
-    let chars: Vec<char> = text.chars().collect();
+    if text.is_ascii() {
+        // Byte offsets are character offsets.
+        let marks = spans.iter().map(|s| {
+            let start = s.start.min(text.len());
+            (start, s.end.clamp(start, text.len()), s.pattern)
+        });
+        passages(
+            &Ascii(text.as_bytes()),
+            merge(marks.collect()),
+            max_chars,
+            fragments,
+        )
+    } else {
+        let chars: Vec<char> = text.chars().collect();
+        passages(
+            chars.as_slice(),
+            merge(char_spans(text, spans)),
+            max_chars,
+            fragments,
+        )
+    }
+}
+
+/// `snippet` on the characters of the text, its marks merged.
+fn passages<C: Chars + ?Sized>(
+    chars: &C,
+    marks: Vec<(usize, usize, u64)>,
+    max_chars: usize,
+    fragments: usize,
+) -> Marked {
     let max = max_chars.max(20);
-    let marks = merge(char_spans(text, spans));
     let mut used = vec![false; marks.len()];
     let mut chosen: Vec<(usize, usize)> = Vec::new();
     for _ in 0..fragments.max(1) {
@@ -480,8 +662,8 @@ pub fn snippet(text: &str, spans: &[Span], max_chars: usize, fragments: usize) -
             if used[i] {
                 continue;
             }
-            let start = window_start(&chars, m.0, max);
-            let end = window_end(&chars, start, max);
+            let start = window_start(chars, m.0, max);
+            let end = window_end(chars, start, max);
             if chosen.iter().any(|c| start < c.1 && c.0 < end) {
                 continue;
             }
@@ -508,9 +690,9 @@ pub fn snippet(text: &str, spans: &[Span], max_chars: usize, fragments: usize) -
     }
     if chosen.is_empty() {
         let start = (0..chars.len())
-            .find(|&i| !chars[i].is_whitespace())
+            .find(|&i| !chars.at(i).is_whitespace())
             .unwrap_or(0);
-        chosen.push((start, window_end(&chars, start, max)));
+        chosen.push((start, window_end(chars, start, max)));
     }
     chosen.sort();
 
@@ -531,7 +713,7 @@ pub fn snippet(text: &str, spans: &[Span], max_chars: usize, fragments: usize) -
         // Output position of each char of the passage, and after its last.
         let mut at = Vec::with_capacity(e - s + 1);
         let mut last_space = false;
-        for &c in &chars[s..e] {
+        for c in (s..e).map(|i| chars.at(i)) {
             at.push(len);
             if c.is_whitespace() {
                 if !last_space {
@@ -600,7 +782,7 @@ mod tests {
     use crate::search::query::parse;
 
     fn marked_words(query: &str, text: &str) -> Vec<String> {
-        let h = Highlighter::new(&parse(query, DefaultOperator::And).unwrap());
+        let mut h = Highlighter::new(&parse(query, DefaultOperator::And).unwrap());
         let chars: Vec<char> = text.chars().collect();
         h.title_marks(text)
             .iter()
@@ -686,17 +868,22 @@ mod tests {
             "\"ores pacts\" OR \"nations yesterday\"",
             "rare* OR \"earth rareaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"",
         ];
+        // One memory of stems for all of them, as for the hits of a search.
+        let mut stems = Stems::default();
         for q in queries {
             let h = Highlighter::new(&parse(q, DefaultOperator::Or).unwrap());
             for patterns in [&h.title, &h.body] {
-                let mut got: Vec<(usize, usize)> = find(patterns, text)
+                let mut got: Vec<(usize, usize)> = find(patterns, text, &mut stems)
                     .iter()
                     .map(|s| (s.start, s.end))
                     .collect();
                 got.sort();
                 assert_eq!(got, find_by_full_analysis(patterns, text), "{q}");
             }
-            assert!(!find(&h.title, text).is_empty(), "{q} matches nothing");
+            assert!(
+                !find(&h.title, text, &mut stems).is_empty(),
+                "{q} matches nothing"
+            );
         }
     }
 
@@ -706,9 +893,8 @@ mod tests {
             tying idly gently ugly early only singly news howe atlas cosmos bias andes \
             generously generalization communism arsenal universal organizations 1980s \
             3rd été über αλφα 日本語 xs zz eed eedly ing ed ational ies sses ss us abeyance";
-        let mut s = stemmer();
         for (_, w) in analyze(Analyzer::Name, text) {
-            let stemmed = stem(&mut s, &w);
+            let stemmed = stem(&w);
             assert_eq!(stemmed.chars().next(), w.chars().next(), "{w} -> {stemmed}");
         }
         // The one-word stemmer is the news analyzer's last step.
@@ -718,9 +904,146 @@ mod tests {
             .collect();
         let each: Vec<String> = analyze(Analyzer::Name, text)
             .into_iter()
-            .map(|t| stem(&mut s, &t.1))
+            .map(|t| stem(&t.1))
             .collect();
         assert_eq!(news, each);
+    }
+
+    /// Words to try the prefilter on: every word of the sample corpus as
+    /// written, every word of up to three letters, and every two-character
+    /// start followed by the endings the stemmer rewrites (with and without
+    /// a letter between, to land on both sides of R1).
+    fn prefilter_words() -> Vec<String> {
+        let mut out = Vec::new();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-corpus");
+        for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
+            if let Ok(text) = std::fs::read_to_string(e.path()) {
+                let mut name = name_analyzer();
+                for t in tokens(&mut name, &text) {
+                    out.push(text[t.start..t.end].to_string());
+                }
+            }
+        }
+        let letters: Vec<char> = ('a'..='z').collect();
+        for a in &letters {
+            out.push(a.to_string());
+            for b in &letters {
+                out.push(format!("{a}{b}"));
+                for c in &letters {
+                    out.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        let endings = [
+            "", "s", "es", "ies", "ied", "sses", "ss", "us", "ed", "eed", "ing", "edly", "eedly",
+            "ingly", "ly", "li", "y", "e", "l", "ll", "al", "ational", "tional", "ation",
+            "ization", "izer", "ator", "iveness", "fulness", "ousness", "ogist", "ogi", "bli",
+            "abli", "alli", "fulli", "lessli", "ousli", "entli", "aliti", "biliti", "iviti",
+            "alism", "icate", "ative", "alize", "iciti", "ical", "ful", "ness", "ic", "ance",
+            "ence", "able", "ible", "ate", "ive", "ize", "iti", "ism", "ion", "sion", "er", "ous",
+            "ant", "ent", "ment", "ement", "at", "bl", "iz", "bb", "dd", "tt", "ying",
+        ];
+        let starts: Vec<char> = ('a'..='z').chain(['1']).collect();
+        for a in &starts {
+            for b in &starts {
+                for mid in ["", "a", "t"] {
+                    for e in endings {
+                        out.push(format!("{a}{b}{mid}{e}"));
+                    }
+                }
+            }
+        }
+        // The stemmer's own exceptions, and words with the prefixes that
+        // move R1, capitalised as a headline would have them.
+        for w in [
+            "Skis",
+            "SKIES",
+            "Dying",
+            "LYING",
+            "Tying",
+            "Vying",
+            "Idly",
+            "Gently",
+            "Ugly",
+            "Early",
+            "Only",
+            "Singly",
+            "News",
+            "Howe",
+            "Atlas",
+            "Cosmos",
+            "Bias",
+            "Andes",
+            "Succeeding",
+            "Proceeded",
+            "Exceedingly",
+            "Evening",
+            "Canning",
+            "Inning",
+            "Earring",
+            "Herring",
+            "Outing",
+            "Generously",
+            "Communism",
+            "Arsenal",
+            "Emerging",
+            "Interest",
+            "Laterally",
+            "Organizations",
+            "Pasting",
+            "Universal",
+            "Pasted",
+        ] {
+            out.push(w.to_string());
+        }
+        out
+    }
+
+    #[test]
+    fn prefilter_never_rejects_a_match() {
+        let words = prefilter_words();
+        assert!(words.len() > 100_000);
+        let pattern = |analyzer, pred| Pattern {
+            analyzer,
+            steps: vec![(0, pred)],
+        };
+        let mut stems = Stems::default();
+        for raw in &words {
+            let Some((_, plain)) = analyze(Analyzer::Name, raw).into_iter().next() else {
+                continue;
+            };
+            let stemmed = stems.of(&plain);
+            let mut tries = vec![
+                pattern(Analyzer::News, Pred::Exact(stemmed.clone())),
+                pattern(Analyzer::Name, Pred::Exact(plain.clone())),
+            ];
+            // Every prefix step the stem (news) or the word (name) meets.
+            for (a, form) in [(Analyzer::News, &stemmed), (Analyzer::Name, &plain)] {
+                for (i, _) in form.char_indices().skip(1).take(3) {
+                    tries.push(pattern(a, Pred::Prefix(form[..i].to_string())));
+                }
+                tries.push(pattern(a, Pred::Prefix(form.clone())));
+            }
+            for p in tries {
+                assert!(
+                    Prefilter::new(std::slice::from_ref(&p)).wants(raw.as_bytes()),
+                    "{raw} ({plain} -> {stemmed}) rejected for {p:?}"
+                );
+            }
+        }
+        // And it does reject: the point of it.
+        let f = Prefilter::new(&[pattern(Analyzer::News, Pred::Exact("price".into()))]);
+        for (w, want) in [
+            ("prices", true),
+            ("Pricing", true),
+            ("pct", false),
+            ("per", false),
+            ("py", true),
+            ("oil", false),
+            ("über", true),
+        ] {
+            assert_eq!(f.wants(w.as_bytes()), want, "{w}");
+        }
     }
 
     #[test]
@@ -751,7 +1074,7 @@ mod tests {
     fn char_offsets_count_scalar_values() {
         let text = "Café «Gemba» — Gemba";
         assert_eq!(marked_words("gemba", text), ["Gemba", "Gemba"]);
-        let h = Highlighter::new(&parse("gemba", DefaultOperator::And).unwrap());
+        let mut h = Highlighter::new(&parse("gemba", DefaultOperator::And).unwrap());
         assert_eq!(h.title_marks(text), vec![[6, 11], [15, 20]]);
     }
 
@@ -759,7 +1082,7 @@ mod tests {
     fn snippet_picks_the_densest_passage_and_collapses_breaks() {
         let filler = "Nothing to see in this sentence at all. ".repeat(10);
         let text = format!("{filler}Rare items.\n\nThe rare earth pact was signed. {filler}End.");
-        let h = Highlighter::new(&parse("\"rare earth\"", DefaultOperator::And).unwrap());
+        let mut h = Highlighter::new(&parse("\"rare earth\"", DefaultOperator::And).unwrap());
         let m = h.snippet(&text, 80, 1);
         assert!(m.text.starts_with("… "), "{}", m.text);
         assert!(m.text.ends_with(" …"), "{}", m.text);
@@ -778,7 +1101,7 @@ mod tests {
     fn fragments_are_joined_in_text_order() {
         let filler = "Nothing to see in this sentence at all. ".repeat(8);
         let text = format!("Gemba spoke. {filler}Then Fukushima came. {filler}");
-        let h = Highlighter::new(&parse("gemba OR fukushima", DefaultOperator::And).unwrap());
+        let mut h = Highlighter::new(&parse("gemba OR fukushima", DefaultOperator::And).unwrap());
         let m = h.snippet(&text, 40, 2);
         assert!(m.text.starts_with("Gemba spoke."), "{}", m.text);
         assert!(m.text.contains(" … Then Fukushima"), "{}", m.text);
@@ -789,7 +1112,7 @@ mod tests {
 
     #[test]
     fn huge_sizes_do_not_overflow() {
-        let h = Highlighter::new(&parse("gemba", DefaultOperator::And).unwrap());
+        let mut h = Highlighter::new(&parse("gemba", DefaultOperator::And).unwrap());
         let m = h.snippet("Gemba spoke.\n\nThen left.", usize::MAX, usize::MAX);
         assert_eq!(m.text, "Gemba spoke. Then left.");
         assert_eq!(m.highlights, vec![[0, 5]]);
@@ -797,7 +1120,7 @@ mod tests {
 
     #[test]
     fn no_match_gives_the_opening() {
-        let h = Highlighter::new(&parse("minister:nobody", DefaultOperator::And).unwrap());
+        let mut h = Highlighter::new(&parse("minister:nobody", DefaultOperator::And).unwrap());
         let m = h.snippet("First words here.\n\nSecond paragraph.", 200, 1);
         assert_eq!(m.text, "First words here. Second paragraph.");
         assert!(m.highlights.is_empty());
@@ -808,11 +1131,50 @@ mod tests {
         let text = "Earlier news. A blast hit the No. 3 reactor at Fukushima today.";
         let chars: Vec<char> = text.chars().collect();
         let at = text.find("Fukushima").unwrap();
-        assert_eq!(window_start(&chars, at, 200), 14);
-        assert!(is_sentence_start(&chars, 14));
-        assert!(!is_sentence_start(&chars, 34), "after No.");
+        assert_eq!(window_start(chars.as_slice(), at, 200), 14);
+        assert!(is_sentence_start(chars.as_slice(), 14));
+        assert!(!is_sentence_start(chars.as_slice(), 34), "after No.");
         let us = "Talks with the U.S. resumed.".chars().collect::<Vec<_>>();
-        assert!(!is_sentence_start(&us, 20));
+        assert!(!is_sentence_start(us.as_slice(), 20));
+        // The same on the bytes of the ASCII texts.
+        assert_eq!(window_start(&Ascii(text.as_bytes()), at, 200), 14);
+        assert!(!is_sentence_start(&Ascii(text.as_bytes()), 34));
+        assert!(!is_sentence_start(
+            &Ascii(b"Talks with the U.S. resumed."),
+            20
+        ));
+    }
+
+    #[test]
+    fn ascii_bytes_and_decoded_characters_give_the_same_passages() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-corpus");
+        let mut texts: Vec<String> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .filter(|t| t.is_ascii())
+            .collect();
+        texts.push("No. 3 reactor. Mr. Gemba met U.S. envoys.\n\n  Gemba left!  ".into());
+        assert!(texts.len() > 5);
+        let mut stems = Stems::default();
+        for q in [
+            "rare earth",
+            "japan OR nuclear",
+            "\"prime minister\"",
+            "gemba",
+            "the",
+        ] {
+            let h = Highlighter::new(&parse(q, DefaultOperator::Or).unwrap());
+            for text in &texts {
+                let spans = find(&h.body, text, &mut stems);
+                let chars: Vec<char> = text.chars().collect();
+                for (max, n) in [(200, 1), (120, 3), (20, 2), (1000, 5)] {
+                    let decoded =
+                        passages(chars.as_slice(), merge(char_spans(text, &spans)), max, n);
+                    assert_eq!(snippet(text, &spans, max, n), decoded, "{q} {max} {n}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -135,7 +135,7 @@ pub fn search(ix: &NewsIndex, req: &Request) -> Result<Results> {
 
     let mut hits = Vec::with_capacity(top.len());
     if !top.is_empty() {
-        let hl = Highlighter::new(&root);
+        let mut hl = Highlighter::new(&root);
         let f = &ix.fields;
         let corpus = ix.stamp.corpus.clone().map(PathBuf::from);
         for (i, (score, addr)) in top.into_iter().enumerate() {
