@@ -6,6 +6,7 @@
 
 use super::highlight::{Analyzer, analyze};
 use super::query::{Leaf, LeafKind, Node};
+use super::union::FieldUnion;
 use crate::index::schema::date_to_tantivy;
 use crate::model::{FieldType, Model};
 use anyhow::{Result, anyhow, bail};
@@ -126,7 +127,9 @@ impl Builder<'_> {
             return Ok(match should.len() {
                 0 => None,
                 1 => should.pop().map(|(_, q)| q),
-                _ => Some(Box::new(BooleanQuery::new(should))),
+                _ => Some(Box::new(FieldUnion::new(
+                    should.into_iter().map(|(_, q)| q).collect(),
+                ))),
             });
         };
         self.on_field(name, l)

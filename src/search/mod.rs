@@ -12,6 +12,7 @@ pub mod highlight;
 pub mod hit;
 pub mod query;
 pub mod timeline;
+pub mod union;
 
 use crate::index::NewsIndex;
 use anyhow::{Context, Result};
