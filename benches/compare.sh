@@ -93,7 +93,14 @@ done
 
 log "building newsidx (cargo build --release)"
 (cd "$REPO" && cargo build --release --quiet)
-NEWSIDX=$REPO/target/release/newsidx
+# Run an installed copy, as `cargo install` leaves one and as the peers come
+# from packages: a binary fresh from the linker sits in the page cache in
+# small pages (the linker writes it through a memory map) and starts 0.1 ms
+# slower than the same file copied (7% of a search on this machine).
+mkdir -p "$WORK/bin"
+cp "$REPO/target/release/newsidx" "$WORK/bin/newsidx.tmp"
+mv -f "$WORK/bin/newsidx.tmp" "$WORK/bin/newsidx"
+NEWSIDX=$WORK/bin/newsidx
 
 # --------------------------------------------------------------- corpus ----
 
