@@ -72,6 +72,24 @@ impl NewsDoc {
         }
     }
 
+    /// `self` with a date (y, m, d), countries (name, code) and ministers,
+    /// for unit tests.
+    #[cfg(test)]
+    pub fn with_facts(
+        self,
+        date: Option<(i32, u32, u32)>,
+        countries: &[(&str, &str)],
+        ministers: &[&str],
+    ) -> NewsDoc {
+        NewsDoc {
+            date: date.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d)),
+            ministers: ministers.iter().map(|s| s.to_string()).collect(),
+            countries: countries.iter().map(|c| c.0.to_string()).collect(),
+            country_codes: countries.iter().map(|c| c.1.to_string()).collect(),
+            ..self
+        }
+    }
+
     pub fn new(
         meta: &FileMeta,
         line: Option<usize>,

@@ -105,7 +105,7 @@ impl Step {
             Step::Stat { path, rel, follow } => (path, rel, follow),
         };
         let looked_up = if follow {
-            std::fs::metadata(&path).map(|md| (md.len(), mtime_nanos(&md)))
+            stat_by_path(&path, true)
         } else {
             dir.size_and_mtime(&path)
         };
@@ -139,10 +139,8 @@ impl DirCache {
         use std::os::fd::AsRawFd;
         use std::os::unix::ffi::OsStrExt;
         use std::os::unix::fs::OpenOptionsExt;
-        let by_path =
-            |path: &Path| std::fs::symlink_metadata(path).map(|md| (md.len(), mtime_nanos(&md)));
         let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
-            return by_path(path);
+            return stat_by_path(path, false);
         };
         if self.open.as_ref().is_none_or(|(p, _)| p != parent) {
             self.open = std::fs::OpenOptions::new()
@@ -154,7 +152,7 @@ impl DirCache {
         }
         let (Some((_, dir)), Ok(name)) = (&self.open, std::ffi::CString::new(name.as_bytes()))
         else {
-            return by_path(path);
+            return stat_by_path(path, false);
         };
         // SAFETY: `st` is plain data that fstatat fills on success; `dir`
         // is an open descriptor and `name` a NUL-terminated string, both
@@ -183,8 +181,19 @@ impl DirCache {
 
     #[cfg(not(target_os = "linux"))]
     fn size_and_mtime(&mut self, path: &Path) -> std::io::Result<(u64, i64)> {
-        std::fs::symlink_metadata(path).map(|md| (md.len(), mtime_nanos(&md)))
+        stat_by_path(path, false)
     }
+}
+
+/// Size and mtime (ns) of `path` looked up by its full path, following a
+/// final link or not.
+fn stat_by_path(path: &Path, follow: bool) -> std::io::Result<(u64, i64)> {
+    let md = if follow {
+        std::fs::metadata(path)
+    } else {
+        std::fs::symlink_metadata(path)
+    }?;
+    Ok((md.len(), mtime_nanos(&md)))
 }
 
 /// The walk's steps; `sorted` lists each folder by name (walkdir compares

@@ -216,17 +216,12 @@ mod tests {
         countries: &[(&str, &str)],
         ministers: &[&str],
     ) -> NewsDoc {
-        NewsDoc {
-            date: date.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d)),
-            ministers: ministers.iter().map(|s| s.to_string()).collect(),
-            countries: countries.iter().map(|c| c.0.to_string()).collect(),
-            country_codes: countries.iter().map(|c| c.1.to_string()).collect(),
-            ..NewsDoc::for_test(
-                id,
-                title,
-                &format!("{title}. A reactor story.\n\nMore text follows here."),
-            )
-        }
+        NewsDoc::for_test(
+            id,
+            title,
+            &format!("{title}. A reactor story.\n\nMore text follows here."),
+        )
+        .with_facts(date, countries, ministers)
     }
 
     fn index() -> NewsIndex {

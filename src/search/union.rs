@@ -99,10 +99,15 @@ struct UnionScorer {
 
 impl UnionScorer {
     fn new(scorers: Vec<Box<dyn Scorer>>) -> UnionScorer {
-        let doc = scorers.iter().map(|s| s.doc()).min().unwrap_or(TERMINATED);
-        UnionScorer { scorers, doc }
+        let mut u = UnionScorer {
+            scorers,
+            doc: TERMINATED,
+        };
+        u.settle();
+        u
     }
 
+    /// Put the union on the smallest document of its fields.
     fn settle(&mut self) -> DocId {
         self.doc = self
             .scorers
