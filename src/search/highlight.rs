@@ -7,7 +7,8 @@
 
 use super::hit::Marked;
 use super::query::{Leaf, LeafKind, Node};
-use crate::index::schema::{name_analyzer, news_analyzer};
+use crate::index::schema::{NAME_ANALYZER, name_analyzer, names, news_analyzer};
+use crate::model::{FieldDef, FieldType, Model};
 use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
@@ -16,6 +17,22 @@ use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 pub enum Analyzer {
     News,
     Name,
+}
+
+impl Analyzer {
+    /// The analyzer the model gives a field; `None` for a field that is not
+    /// text (its value is one exact token).
+    pub fn of(def: &FieldDef) -> Option<Analyzer> {
+        (def.kind == FieldType::Text).then_some(match def.analyzer.as_deref() {
+            Some(NAME_ANALYZER) => Analyzer::Name,
+            _ => Analyzer::News,
+        })
+    }
+
+    /// [`Analyzer::of`] the model's field called `name`.
+    fn of_field(name: &str) -> Option<Analyzer> {
+        Model::get().field(name).and_then(Analyzer::of)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -165,19 +182,26 @@ impl Highlighter {
         }
     }
 
+    /// A leaf is marked in the title and body it may have matched: bare
+    /// words and their own field's words, and names (the extracted ministers
+    /// and countries are written in the title or body). Its words go through
+    /// the analyzer of the field searched: a bare word's through the title's
+    /// and the body's.
     fn add(&mut self, l: &Leaf) {
-        let (title, body, a) = match l.field.as_deref() {
-            None => (true, true, Analyzer::News),
-            Some("title") => (true, false, Analyzer::News),
-            Some("body") => (false, true, Analyzer::News),
-            Some("ministers" | "countries") => (true, true, Analyzer::Name),
+        let (title, body) = match l.field.as_deref() {
+            None => (true, true),
+            Some(names::TITLE) => (true, false),
+            Some(names::BODY) => (false, true),
+            Some(names::MINISTERS | names::COUNTRIES) => (true, true),
             _ => return,
         };
-        let Some(p) = pattern(l, a) else { return };
-        if title {
-            self.title.push(p.clone());
+        let shown = |field: &str| {
+            Analyzer::of_field(l.field.as_deref().unwrap_or(field)).and_then(|a| pattern(l, a))
+        };
+        if title && let Some(p) = shown(names::TITLE) {
+            self.title.push(p);
         }
-        if body {
+        if body && let Some(p) = shown(names::BODY) {
             self.body.push(p);
         }
     }
