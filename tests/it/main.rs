@@ -1,6 +1,7 @@
 //! The one integration-test binary: whole-process behaviour of `newsidx`,
 //! one module per concern.
 
+mod browser;
 mod commands;
 mod common;
 mod extraction;
@@ -9,4 +10,6 @@ mod foundation;
 mod incremental;
 mod robust;
 mod search;
+mod serve;
 mod trouble;
+mod web;
