@@ -28,8 +28,9 @@ use tantivy::{
     DateTime, DocAddress, ReloadPolicy, Score, Searcher, SegmentReader, TantivyDocument,
 };
 
-/// How bare terms combine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+/// How bare terms combine (also a saved query's `default_operator`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum DefaultOperator {
     #[default]
     And,
@@ -55,6 +56,8 @@ pub struct Request {
     pub sort: Sort,
     pub filters: Filters,
     pub facets: Vec<Facet>,
+    /// Values kept per facet, most frequent first.
+    pub facet_values: usize,
     pub timeline: bool,
     /// Characters of body text per snippet passage.
     pub snippet_chars: usize,
@@ -74,6 +77,7 @@ impl Default for Request {
             sort: Sort::Score,
             filters: Filters::default(),
             facets: Vec::new(),
+            facet_values: facets::TOP,
             timeline: false,
             snippet_chars: 200,
             fragments: 1,
@@ -178,7 +182,10 @@ pub fn search_in(ix: &NewsIndex, searcher: &Searcher, req: &Request) -> Result<R
             req.facets
                 .iter()
                 .zip(t.facets)
-                .map(|(f, counts)| (f.name().to_string(), facets::top(*f, counts)))
+                .map(|(f, counts)| {
+                    let top = facets::top(*f, counts, req.facet_values);
+                    (f.name().to_string(), top)
+                })
                 .collect(),
             req.timeline.then(|| timeline::buckets(&t.months)),
         ),

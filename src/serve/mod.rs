@@ -20,6 +20,9 @@ pub mod params;
 
 use crate::index::NewsIndex;
 use crate::index::stats;
+use crate::render::document::ShowOutput;
+use crate::render::search::SearchOutput;
+use crate::render::stats::StatsOutput;
 use crate::search::highlight::Highlighter;
 use crate::search::query::{self, QueryError};
 use crate::search::{self, DefaultOperator};
@@ -183,14 +186,14 @@ impl App {
             return match p.request(false) {
                 Err(e) => bad_params(true, p, &e),
                 Ok(req) => match search::search_in(&self.ix, &searcher, &req) {
-                    Ok(r) => json_response(200, &crate::render::json::results_value(&r)),
+                    Ok(r) => json_response(200, &SearchOutput::new(&r)),
                     Err(e) => search_error(true, p, &e),
                 },
             };
         }
         if path == "/api/stats" {
             return match stats::collect(&self.ix, p.top.unwrap_or(10)) {
-                Ok(s) => json_response(200, &crate::cmd::stats::stats_value(&self.ix, &s)),
+                Ok(s) => json_response(200, &StatsOutput::new(&self.ix.dir, &self.ix.stamp, &s)),
                 Err(e) => internal(true, p, &e),
             };
         }
@@ -216,10 +219,7 @@ impl App {
                 Err(e) => return internal(api, p, &e),
             };
             if api {
-                return json_response(
-                    200,
-                    &json!({"version": crate::cmd::show::SHOW_VERSION, "document": doc}),
-                );
+                return json_response(200, &ShowOutput::new(&doc));
             }
             let (title_marks, body_marks) = match query::parse(p.query(), op(p)) {
                 Ok(root) if p.is_search() => {
@@ -305,10 +305,13 @@ fn html(status: u16, m: maud::Markup) -> Response {
     Response::new(status, "text/html; charset=utf-8", m.into_string())
 }
 
-fn json_response(status: u16, v: &serde_json::Value) -> Response {
-    let mut body = serde_json::to_vec_pretty(v).unwrap_or_default();
-    body.push(b'\n');
-    Response::new(status, "application/json", body)
+/// JSON written as the CLI writes it (the same renderer), byte for byte.
+fn json_response(status: u16, v: &impl serde::Serialize) -> Response {
+    let mut body = Vec::new();
+    match crate::render::write_json(&mut body, v) {
+        Ok(()) => Response::new(status, "application/json", body),
+        Err(e) => Response::text(500, format!("newsidx: cannot write JSON: {e}\n")),
+    }
 }
 
 fn api_error(status: u16, message: &str, column: Option<usize>) -> Response {

@@ -276,7 +276,7 @@ impl Params {
             timeline,
             snippet_chars: self.snippet_chars.unwrap_or(defaults.snippet_chars),
             fragments: self.fragments.unwrap_or(defaults.fragments).max(1),
-            count_only: false,
+            ..defaults
         })
     }
 
