@@ -6,6 +6,7 @@ mod common;
 mod extraction;
 mod formats;
 mod foundation;
+mod hostile;
 mod incremental;
 mod robust;
 mod search;
