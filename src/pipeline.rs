@@ -4,9 +4,10 @@
 
 use crate::article::budget::{self, Stop};
 use crate::article::{self, ParseError, Warning};
-use crate::corpus::{Entry, Reason, decode, read};
+use crate::corpus::{Entry, Reason, decode, read, walk};
 use crate::document::{FileMeta, NewsDoc};
 use crate::extract::{self, dates};
+use std::path::Path;
 
 /// Settings that change what the pipeline does with a file.
 #[derive(Clone, Debug)]
@@ -43,6 +44,21 @@ pub struct Processed {
 pub fn process(entry: &Entry, opts: &Options) -> Result<Processed, Reason> {
     let bytes = read::read(entry, opts.max_file_size)?;
     process_bytes(entry, &bytes, opts)
+}
+
+/// Read and process a file named on its own (`newsidx parse FILE`), as if
+/// the corpus `root` had been walked to reach it (its id, section and date
+/// from its path are then the ones `index` would store).
+pub fn process_path(path: &Path, root: &Path, opts: &Options) -> Result<Processed, String> {
+    let md = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    let full = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let entry = Entry {
+        path: path.to_path_buf(),
+        rel: walk::rel_path(root, &full),
+        size: md.len(),
+        mtime: walk::mtime_nanos(&md),
+    };
+    process(&entry, opts).map_err(|r| r.to_string())
 }
 
 /// Process bytes already read from `entry`, with per-part warnings, within
