@@ -2,6 +2,7 @@
 //! They write to any `io::Write` and know nothing of tantivy.
 
 pub mod json;
+pub mod summary;
 pub mod text;
 
 /// Whether to colour human output; settled once from `--color` and the
