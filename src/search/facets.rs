@@ -4,6 +4,7 @@
 //! runs only when `--facet` or `--timeline` asks for it.
 
 use super::hit::FacetCount;
+use crate::index::schema::names;
 use std::collections::{BTreeMap, HashMap};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
@@ -31,9 +32,9 @@ impl Facet {
 
     fn column(self) -> &'static str {
         match self {
-            Facet::Country => "countries",
-            Facet::Minister => "ministers",
-            Facet::Section => "section",
+            Facet::Country => names::COUNTRIES,
+            Facet::Minister => names::MINISTERS,
+            Facet::Section => names::SECTION,
         }
     }
 }
@@ -76,7 +77,7 @@ impl Collector for Tally {
             columns.push((col, vec![0u64; n]));
         }
         let dates = if self.timeline {
-            ff.column_opt::<DateTime>("date")?
+            ff.column_opt::<DateTime>(names::DATE)?
         } else {
             None
         };

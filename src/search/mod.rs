@@ -15,6 +15,7 @@ pub mod timeline;
 pub mod union;
 
 use crate::index::NewsIndex;
+use crate::index::schema::names;
 use anyhow::{Context, Result};
 use build::Filters;
 use facets::{Facet, Tally};
@@ -116,7 +117,7 @@ pub fn search(ix: &NewsIndex, req: &Request) -> Result<Results> {
                 let by_date = page.tweak_score(|seg: &SegmentReader| {
                     let dates = seg
                         .fast_fields()
-                        .column_opt::<DateTime>("date")
+                        .column_opt::<DateTime>(names::DATE)
                         .ok()
                         .flatten();
                     move |doc, score: Score| {

@@ -14,6 +14,7 @@
 //! ```
 
 use super::DefaultOperator;
+use crate::index::schema::names;
 use crate::model::Model;
 use chrono::{Datelike, NaiveDate};
 use std::fmt;
@@ -93,7 +94,7 @@ pub fn field_names() -> Vec<String> {
     let mut names: Vec<String> = Model::get()
         .searchable_names()
         .into_iter()
-        .filter(|n| *n != "date")
+        .filter(|n| *n != names::DATE)
         .map(str::to_string)
         .collect();
     names.extend(ALIASES.iter().map(|s| s.to_string()));
@@ -538,12 +539,12 @@ impl Parser<'_> {
                 let code = resolve_country(text)
                     .map_err(|m| self.err_hint(col, m, COUNTRY_HINT.to_string()))?;
                 Ok(Node::Leaf(Leaf {
-                    field: Some("country_codes".into()),
+                    field: Some(names::COUNTRY_CODES.into()),
                     kind: LeafKind::Word,
                     text: code,
                 }))
             }
-            "minister" => Ok(leaf("ministers", text)),
+            "minister" => Ok(leaf(names::MINISTERS, text)),
             "date" => {
                 if kind != LeafKind::Word {
                     return Err(self.err(col, "date: takes YYYY, YYYY-MM or YYYY-MM-DD"));
@@ -699,9 +700,9 @@ mod tests {
                 And,
                 Node::Or(vec![fw("title", "a"), fw("title", "b")]),
             ),
-            ("minister:gemba", And, fw("ministers", "gemba")),
-            ("country:JP", And, fw("country_codes", "JP")),
-            ("country:jp", And, fw("country_codes", "JP")),
+            ("minister:gemba", And, fw(names::MINISTERS, "gemba")),
+            ("country:JP", And, fw(names::COUNTRY_CODES, "JP")),
+            ("country:jp", And, fw(names::COUNTRY_CODES, "JP")),
             ("id:energy/a.txt", And, fw("id", "energy/a.txt")),
             ("gemba~1", And, k(LeafKind::Fuzzy(1), "gemba")),
             ("gemba~", And, k(LeafKind::Fuzzy(1), "gemba")),

@@ -374,7 +374,7 @@ fn common_good(c: &Corpus) -> Vec<Good> {
         good.push(("locked.txt", "UTF-8", "Nobody but its owner"));
     }
     if !c.special {
-        eprintln!("note: mkfifo or Unix sockets unavailable; special files not checked");
+        skip("mkfifo or Unix sockets are unavailable: special files are not checked");
     }
     good
 }
