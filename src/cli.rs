@@ -358,6 +358,36 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("{s:?} is too large"))
 }
 
+// The library's own types for what the flags choose: clap stops here.
+
+impl From<Operator> for crate::search::DefaultOperator {
+    fn from(o: Operator) -> Self {
+        match o {
+            Operator::And => Self::And,
+            Operator::Or => Self::Or,
+        }
+    }
+}
+
+impl From<SortBy> for crate::search::Sort {
+    fn from(s: SortBy) -> Self {
+        match s {
+            SortBy::Score => Self::Score,
+            SortBy::Date => Self::Date,
+        }
+    }
+}
+
+impl From<FacetName> for crate::search::facets::Facet {
+    fn from(f: FacetName) -> Self {
+        match f {
+            FacetName::Country => Self::Country,
+            FacetName::Minister => Self::Minister,
+            FacetName::Section => Self::Section,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,9 +3,10 @@
 //! by `parse` (for a single file), so both see exactly the same documents.
 
 use crate::article::{self, ParseError, Warning};
-use crate::corpus::{Entry, Reason, decode, read};
+use crate::corpus::{Entry, Reason, decode, read, walk};
 use crate::document::{FileMeta, NewsDoc};
 use crate::extract::{self, dates};
+use std::path::Path;
 
 /// Settings that change what the pipeline does with a file.
 #[derive(Clone, Debug)]
@@ -38,6 +39,20 @@ pub struct Processed {
 pub fn process(entry: &Entry, opts: &Options) -> Result<Processed, Reason> {
     let bytes = read::read(entry, opts.max_file_size)?;
     process_bytes(entry, &bytes, opts)
+}
+
+/// Read and process a file named on its own (`newsidx parse FILE`), as if
+/// its folder were the corpus root: its id is its file name.
+pub fn process_path(path: &Path, opts: &Options) -> Result<Processed, String> {
+    let md = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    let parent = path.parent().unwrap_or(Path::new(""));
+    let entry = Entry {
+        path: path.to_path_buf(),
+        rel: walk::rel_path(parent, path),
+        size: md.len(),
+        mtime: walk::mtime_nanos(&md),
+    };
+    process(&entry, opts).map_err(|r| r.to_string())
 }
 
 /// Process bytes already read from `entry`, with per-part warnings.

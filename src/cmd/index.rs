@@ -6,7 +6,7 @@ use crate::cli::{IndexArgs, SummaryFormat};
 use crate::exit::Outcome;
 use crate::indexer::{self, Settings};
 use crate::pipeline;
-use crate::render::summary;
+use crate::render::{self, summary};
 use anyhow::Result;
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -28,7 +28,7 @@ pub fn run(a: IndexArgs) -> Result<Outcome> {
     let summary = indexer::index_corpus(&corpus, &index_dir, &settings)?;
 
     match a.format {
-        SummaryFormat::Json => summary::write_json(&mut std::io::stdout().lock(), &summary)?,
+        SummaryFormat::Json => render::write_json(&mut std::io::stdout().lock(), &summary)?,
         SummaryFormat::Text => summary::write_text(&mut std::io::stderr().lock(), &summary)?,
     }
     Ok(if a.strict && summary.has_problems() {

@@ -6,6 +6,7 @@ pub mod decode;
 pub mod read;
 pub mod walk;
 
+use crate::render::Size;
 use serde::Serialize;
 use std::fmt;
 use std::path::PathBuf;
@@ -99,9 +100,9 @@ impl fmt::Display for Reason {
             Reason::Binary => write!(f, "binary file, skipped"),
             Reason::TooLarge { size, limit } => write!(
                 f,
-                "file is {}, over the {} limit; skipped (raise the limit with --max-file-size)",
-                human_size(*size),
-                human_size(*limit)
+                "file is {:#}, over the {:#} limit; skipped (raise the limit with --max-file-size)",
+                Size(*size),
+                Size(*limit)
             ),
             Reason::Unreadable { error } => write!(f, "cannot read it: {error}; skipped"),
             Reason::Symlink { target } => write!(
@@ -135,29 +136,6 @@ impl fmt::Display for Reason {
     }
 }
 
-/// `512 bytes`, `2.0 KiB`, `16.0 MiB`: sizes as a person reads them, with
-/// the exact count kept where rounding would hide it.
-fn human_size(n: u64) -> String {
-    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
-    if n < 1024 {
-        return format!("{n} bytes");
-    }
-    let mut v = n as f64 / 1024.0;
-    let mut unit = UNITS[0];
-    for u in &UNITS[1..] {
-        if v < 1024.0 {
-            break;
-        }
-        v /= 1024.0;
-        unit = u;
-    }
-    if v.fract() == 0.0 {
-        format!("{v:.0} {unit}")
-    } else {
-        format!("{v:.1} {unit} ({n} bytes)")
-    }
-}
-
 /// A file that was not indexed, and why.
 #[derive(Clone, Debug, Serialize)]
 pub struct Skip {
@@ -169,20 +147,6 @@ pub struct Skip {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn human_sizes() {
-        for (n, want) in [
-            (0, "0 bytes"),
-            (1023, "1023 bytes"),
-            (1024, "1 KiB"),
-            (16 << 20, "16 MiB"),
-            ((17 << 20) + 1, "17.0 MiB (17825793 bytes)"),
-            (1536, "1.5 KiB (1536 bytes)"),
-        ] {
-            assert_eq!(human_size(n), want);
-        }
-    }
 
     #[test]
     fn keys_are_kebab_case_json_kinds() {

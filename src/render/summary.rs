@@ -1,7 +1,7 @@
 //! The summary of an index run: the JSON that `index --format json` prints
 //! (a public contract, `schema/index-summary.schema.json`) and the one line
 //! `index` prints otherwise. The engine (`indexer`) fills a [`Summary`];
-//! this module only writes it.
+//! this module only writes it (the JSON with [`super::write_json`]).
 
 use crate::corpus::Skip;
 use serde::Serialize;
@@ -59,12 +59,6 @@ impl Summary {
     pub fn has_problems(&self) -> bool {
         self.skips.iter().any(|s| s.reason.is_problem())
     }
-}
-
-/// The summary as pretty JSON and a newline.
-pub fn write_json(out: &mut impl Write, s: &Summary) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, s)?;
-    writeln!(out)
 }
 
 /// The summary as one line of text (see [`summary_line`]).
@@ -136,14 +130,5 @@ mod tests {
         assert!(s.has_problems());
         assert_eq!(s.skipped, 2);
         assert_eq!(s.skipped_by_reason["empty"], 1);
-    }
-
-    #[test]
-    fn json_ends_with_a_newline() {
-        let mut out = Vec::new();
-        write_json(&mut out, &Summary::default()).expect("write");
-        let text = String::from_utf8(out).expect("utf-8");
-        assert!(text.starts_with("{\n  \"version\": 0,"), "{text}");
-        assert!(text.ends_with("}\n"));
     }
 }

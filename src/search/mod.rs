@@ -26,8 +26,9 @@ use std::time::Instant;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::{DateTime, DocAddress, ReloadPolicy, Score, SegmentReader, TantivyDocument};
 
-/// How bare terms combine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+/// How bare terms combine (also a saved query's `default_operator`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum DefaultOperator {
     #[default]
     And,
@@ -53,6 +54,8 @@ pub struct Request {
     pub sort: Sort,
     pub filters: Filters,
     pub facets: Vec<Facet>,
+    /// Values kept per facet, most frequent first.
+    pub facet_values: usize,
     pub timeline: bool,
     /// Characters of body text per snippet passage.
     pub snippet_chars: usize,
@@ -72,6 +75,7 @@ impl Default for Request {
             sort: Sort::Score,
             filters: Filters::default(),
             facets: Vec::new(),
+            facet_values: facets::TOP,
             timeline: false,
             snippet_chars: 200,
             fragments: 1,
@@ -168,7 +172,10 @@ pub fn search(ix: &NewsIndex, req: &Request) -> Result<Results> {
             req.facets
                 .iter()
                 .zip(t.facets)
-                .map(|(f, counts)| (f.name().to_string(), facets::top(*f, counts)))
+                .map(|(f, counts)| {
+                    let top = facets::top(*f, counts, req.facet_values);
+                    (f.name().to_string(), top)
+                })
                 .collect(),
             req.timeline.then(|| timeline::buckets(&t.months)),
         ),

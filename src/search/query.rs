@@ -68,7 +68,13 @@ pub struct QueryError {
 
 impl fmt::Display for QueryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shown = crate::render::sanitize(&self.query, false);
+        // The caret below counts columns on one line. Control characters are
+        // made safe with the whole error chain where it is printed.
+        let shown: String = self
+            .query
+            .chars()
+            .map(|c| if c == '\n' { ' ' } else { c })
+            .collect();
         write!(
             f,
             "invalid query: {} at column {}\n  {}\n  {}^",
@@ -131,12 +137,7 @@ pub fn parse(input: &str, op: DefaultOperator) -> Result<Node, QueryError> {
 /// Resolve a country as the user wrote it (name, code, adjective) to its ISO
 /// code, or say it is unknown.
 pub fn resolve_country(value: &str) -> Result<String, String> {
-    crate::extract::country_code(value).ok_or_else(|| {
-        format!(
-            "unknown country '{}'",
-            crate::render::sanitize(value, false)
-        )
-    })
+    crate::extract::country_code(value).ok_or_else(|| format!("unknown country '{value}'"))
 }
 
 /// How to write a country, for errors about one.
@@ -466,7 +467,7 @@ impl Parser<'_> {
         } else {
             Err(self.err_hint(
                 col,
-                format!("unknown field '{}'", crate::render::sanitize(name, false)),
+                format!("unknown field '{name}'"),
                 format!("the fields are: {}", field_names().join(", ")),
             ))
         }
@@ -552,10 +553,7 @@ impl Parser<'_> {
                 let (from, to) = date_span(text).ok_or_else(|| {
                     self.err(
                         col,
-                        format!(
-                            "'{}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD",
-                            crate::render::sanitize(text, false)
-                        ),
+                        format!("'{text}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD"),
                     )
                 })?;
                 Ok(Node::Date(from, to))
@@ -605,12 +603,8 @@ pub fn date_span(s: &str) -> Option<(NaiveDate, NaiveDate)> {
 /// A day given on the command line (`--since`, `--until`): YYYY-MM-DD, or
 /// YYYY / YYYY-MM meaning its first (`since`) or last (`until`) day.
 pub fn flag_date(s: &str, last: bool) -> Result<NaiveDate, String> {
-    let (from, to) = date_span(s.trim()).ok_or_else(|| {
-        format!(
-            "'{}' is not a date: write YYYY-MM-DD (or YYYY-MM, YYYY)",
-            crate::render::sanitize(s, false)
-        )
-    })?;
+    let (from, to) = date_span(s.trim())
+        .ok_or_else(|| format!("'{s}' is not a date: write YYYY-MM-DD (or YYYY-MM, YYYY)"))?;
     let d = if last { to } else { from };
     debug_assert!(d.year() > 0);
     Ok(d)

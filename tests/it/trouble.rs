@@ -481,7 +481,10 @@ fn parse_names_the_encoding_and_reads_the_pound_sign() -> std::io::Result<()> {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("encoding   windows-1252"), "{stdout}");
+    assert!(
+        stdout.contains("format:    text, windows-1252,"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("\u{a3}15.8m") && !stdout.contains("\u{c2}\u{a3}"),
         "{stdout}"
