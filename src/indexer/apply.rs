@@ -121,7 +121,12 @@ impl Apply {
                 docs,
                 replaces,
                 warnings,
+                notes,
             } => {
+                for note in notes {
+                    self.progress
+                        .suspend(|| eprintln!("newsidx: {}", sanitize(&note, false)));
+                }
                 for skip in warnings {
                     self.report(&skip);
                     self.summary.count_skip(skip);
@@ -342,6 +347,7 @@ mod tests {
             docs,
             replaces: false,
             warnings: Vec::new(),
+            notes: Vec::new(),
         };
         tx.send(vec![work]).expect("send");
         let committed = std::thread::scope(|s| {

@@ -96,6 +96,8 @@ pub enum Work {
         replaces: bool,
         /// Parts of the file that were left out (bad JSON Lines lines…).
         warnings: Vec<Skip>,
+        /// `path#N: value left out` lines: the document is indexed.
+        notes: Vec<String>,
     },
     /// Read and hashed: the content is the one indexed. `moved`: under
     /// another size or mtime than the index holds (worth a cache entry).

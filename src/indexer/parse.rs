@@ -4,6 +4,7 @@
 //! new. Workers touch neither the index nor the summary.
 
 use super::{Job, Work};
+use crate::article::Unit;
 use crate::corpus::{Entry, Reason, Skip, read};
 use crate::index::state::Verdict;
 use crate::pipeline;
@@ -15,12 +16,13 @@ pub const JOB_BATCH: usize = 16;
 /// A parse worker's loop: until the decider is done or the apply loop
 /// stops listening, take a batch of jobs and send back their results.
 ///
-/// A worker stuck on one file holds back the results of its batch, but not
+/// A worker slow on one file holds back the results of its batch, but not
 /// the commits: the apply loop commits on its timer meanwhile (see
-/// `apply::Apply::apply_all`). Per-file limits belong around the one call
-/// of [`work_on`] per file here: a time or memory budget, or catching a
-/// panic (`std::panic::catch_unwind`) so that one bad file becomes a
-/// [`Work::Skipped`] instead of ending the run.
+/// `apply::Apply::apply_all`). Each file's limits — its work and time
+/// budget, a panic turned into a skip — apply inside
+/// `pipeline::process_bytes` (`article::budget`), the one call per file in
+/// [`work_on`], so one bad file becomes a [`Work::Skipped`] instead of
+/// ending the run.
 pub fn parse_worker(rx: Receiver<Vec<Job>>, tx: Sender<Vec<Work>>, opts: &pipeline::Options) {
     yield_to_the_writer();
     for jobs in rx {
@@ -60,9 +62,19 @@ pub fn work_on(job: Job, opts: &pipeline::Options) -> Work {
     };
     match pipeline::process_bytes(&entry, &bytes, opts) {
         Ok(p) => Work::Docs {
+            notes: p
+                .warnings
+                .iter()
+                .filter(|w| !w.skipped)
+                .map(|w| match w.unit {
+                    Unit::File => format!("{}: {}", entry.rel, w.message),
+                    _ => format!("{}#{}: {}", entry.rel, w.n, w.message),
+                })
+                .collect(),
             warnings: p
                 .warnings
                 .into_iter()
+                .filter(|w| w.skipped)
                 .map(|w| Skip {
                     path: format!("{}#{}", entry.rel, w.n),
                     reason: Reason::Malformed {
