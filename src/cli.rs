@@ -121,6 +121,9 @@ pub struct IndexArgs {
     /// Skip files larger than this many bytes (suffixes K, M, G accepted)
     #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
     pub max_file_size: u64,
+    /// Skip a file whose parse takes longer than this many seconds (0: no limit)
+    #[arg(long, value_name = "SECS", default_value_t = crate::article::budget::DEFAULT_MAX_SECONDS)]
+    pub max_file_secs: u64,
     /// Follow symbolic links (with loop detection)
     #[arg(long)]
     pub follow_links: bool,
@@ -223,6 +226,14 @@ pub struct ParseArgs {
     /// Article files
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// The corpus the files belong to, for their ids, sections and dates
+    /// from their paths [default: the corpus of the index, if the file is in
+    /// it; else the nearest folder above the file that holds a .newsidx
+    /// index; else the file's own folder]
+    #[arg(long, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
+    #[command(flatten)]
+    pub location: IndexLocation,
     #[arg(long, value_enum, default_value_t)]
     pub format: SummaryFormat,
 }

@@ -64,6 +64,19 @@ pub enum Reason {
     Malformed {
         error: String,
     },
+    /// Over a parse work limit (elements, nesting, YAML nodes).
+    TooComplex {
+        what: String,
+    },
+    /// Its parse took longer than `--max-file-secs`.
+    TooSlow {
+        seconds: u64,
+    },
+    /// The parser panicked on it: a bug in newsidx, but only this file is
+    /// lost.
+    Crashed {
+        error: String,
+    },
 }
 
 impl Reason {
@@ -82,6 +95,9 @@ impl Reason {
             Reason::Vanished => "vanished",
             Reason::Changed => "changed",
             Reason::Malformed { .. } => "malformed",
+            Reason::TooComplex { .. } => "too-complex",
+            Reason::TooSlow { .. } => "too-slow",
+            Reason::Crashed { .. } => "crashed",
         }
     }
 
@@ -132,6 +148,15 @@ impl fmt::Display for Reason {
                 "file changed while it was read; skipped (run index again to pick it up)"
             ),
             Reason::Malformed { error } => write!(f, "{error}; skipped"),
+            Reason::TooComplex { what } => write!(f, "too complex to read: {what}; skipped"),
+            Reason::TooSlow { seconds } => write!(
+                f,
+                "reading it took over {seconds} s; skipped (raise the limit with --max-file-secs)"
+            ),
+            Reason::Crashed { error } => write!(
+                f,
+                "newsidx crashed reading it ({error}); skipped, the run goes on (please report this file)"
+            ),
         }
     }
 }

@@ -32,9 +32,9 @@ pub enum Color {
 /// (escape sequences above all) replaced, line breaks as given by `keep_newlines`.
 pub fn sanitize(s: &str, keep_newlines: bool) -> String {
     s.chars()
-        .map(|c| {
+        .filter_map(|c| {
             if c == '\n' && keep_newlines {
-                c
+                Some(c)
             } else {
                 safe_char(c)
             }
@@ -43,15 +43,35 @@ pub fn sanitize(s: &str, keep_newlines: bool) -> String {
 }
 
 /// One character of article text made safe for a terminal, as `sanitize`
-/// does without keeping line breaks (for callers that walk characters).
-pub fn safe_char(c: char) -> char {
+/// does without keeping line breaks (for callers that walk characters):
+/// `None` for an invisible format control, which is dropped.
+pub fn safe_char(c: char) -> Option<char> {
     if c == '\n' || c == '\t' {
-        ' '
+        Some(' ')
     } else if c.is_control() {
-        '\u{fffd}'
+        Some('\u{fffd}')
+    } else if is_format_control(c) {
+        None
     } else {
-        c
+        Some(c)
     }
+}
+
+/// Invisible characters that change how a terminal shows the text around
+/// them: bidirectional overrides and isolates (U+202E turns `txt.exe` into
+/// `exe.txt`), zero-width spaces and joiners that hide words, tag
+/// characters. The joiners U+200C/U+200D stay: Persian and emoji need them.
+fn is_format_control(c: char) -> bool {
+    matches!(c,
+        '\u{061c}'
+        | '\u{200b}'
+        | '\u{200e}'..='\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206f}'
+        | '\u{feff}'
+        | '\u{fff9}'..='\u{fffb}'
+        | '\u{e0000}'..='\u{e007f}')
 }
 
 /// Pretty JSON and a final newline, as every JSON output is written.
@@ -119,6 +139,17 @@ mod tests {
         assert_eq!(sanitize("a\u{1b}[2Jb", false), "a\u{fffd}[2Jb");
         assert_eq!(sanitize("a\nb", false), "a b");
         assert_eq!(sanitize("a\nb", true), "a\nb");
+    }
+
+    /// Issue 16: bidi controls in a title must not reach the terminal.
+    #[test]
+    fn sanitize_drops_bidi_and_format_controls() {
+        assert_eq!(sanitize("evil\u{202e}txt.exe", false), "eviltxt.exe");
+        assert_eq!(
+            sanitize("\u{2066}a\u{2067}b\u{2068}c\u{2069}\u{200b}\u{feff}", false),
+            "abc"
+        );
+        assert_eq!(sanitize("a\u{200d}b", false), "a\u{200d}b");
     }
 
     #[test]

@@ -312,7 +312,7 @@ fn marked(text: &str, marks: &[[usize; 2]], color: Color, base: &str) -> String 
                 next.next();
             }
         }
-        out.push(safe_char(c));
+        out.extend(safe_char(c));
     }
     if on {
         out.push_str(OFF);

@@ -151,9 +151,11 @@ pub fn search(ix: &NewsIndex, req: &Request) -> Result<Results> {
             let doc = f.read(&tdoc);
             let snippet = hl.snippet(&doc.body, req.snippet_chars, req.fragments);
             let title_highlights = hl.title_marks(&doc.title);
-            let file = doc.id.split('#').next().unwrap_or(&doc.id);
+            let file = crate::corpus::walk::id_file(&doc.id);
             let path = match &corpus {
-                Some(r) => r.join(file).display().to_string(),
+                Some(r) => crate::corpus::walk::id_to_path(r, file)
+                    .display()
+                    .to_string(),
                 None => file.to_string(),
             };
             hits.push(Hit {

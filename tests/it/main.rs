@@ -6,6 +6,7 @@ mod common;
 mod extraction;
 mod formats;
 mod foundation;
+mod hostile;
 mod human;
 mod incremental;
 mod robust;

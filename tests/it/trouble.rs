@@ -313,7 +313,7 @@ const GOOD: &[Good] = &[
     ("utf16be.txt", "UTF-16BE", "winter timetable"),
     ("caf%E9-latin1-name.txt", "UTF-8", "rye bread"),
     ("tab%09here.txt", "UTF-8", "rye bread"),
-    ("100%25.txt", "UTF-8", "rye bread"),
+    ("100%.txt", "UTF-8", "rye bread"),
     ("one-line.txt", "UTF-8", "granary granary"),
     ("nul-bytes.txt", "UTF-8", "Officers found the watches"),
 ];
