@@ -13,8 +13,9 @@ use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 /// Values shown per facet.
 pub const TOP: usize = 20;
 
-/// A field to count values of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A field to count values of (also a saved query's `top_facet` key).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Facet {
     Country,
     Minister,
@@ -153,11 +154,11 @@ impl SegmentCollector for SegmentTally {
     }
 }
 
-/// The `TOP` largest counts, ties by value; countries carry their ISO code.
-pub fn top(facet: Facet, counts: HashMap<String, u64>) -> Vec<FacetCount> {
+/// The `keep` largest counts, ties by value; countries carry their ISO code.
+pub fn top(facet: Facet, counts: HashMap<String, u64>, keep: usize) -> Vec<FacetCount> {
     let mut v: Vec<(String, u64)> = counts.into_iter().collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    v.truncate(TOP);
+    v.truncate(keep);
     v.into_iter()
         .map(|(value, count)| FacetCount {
             code: match facet {
@@ -180,7 +181,7 @@ mod tests {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect();
-        let got: Vec<(String, u64)> = top(Facet::Section, m)
+        let got: Vec<(String, u64)> = top(Facet::Section, m, TOP)
             .into_iter()
             .map(|f| (f.value, f.count))
             .collect();
