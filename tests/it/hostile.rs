@@ -368,3 +368,46 @@ proptest! {
         }
     }
 }
+
+/// Issue 16: an index inside its corpus stays valid when the corpus folder
+/// is moved, and its paths follow the folder.
+#[test]
+fn an_index_inside_its_corpus_survives_a_move() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mv1, mv2) = (dir.path().join("mv1"), dir.path().join("mv2"));
+    write(&mv1, "a/tin.txt", "Tin talks\n\nThe tin council met.\n");
+    newsidx()
+        .args(["index", ".", "--no-progress"])
+        .current_dir(&mv1)
+        .assert()
+        .success();
+    std::fs::rename(&mv1, &mv2).expect("move");
+    let out = newsidx()
+        .args(["search", "tin", "--format", "json"])
+        .current_dir(&mv2)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let path = v["hits"][0]["path"].as_str().expect("a path");
+    assert!(Path::new(path).is_file(), "{path}");
+    assert!(path.contains("mv2"), "{path}");
+    // Updating it in its new place is an update, not a rebuild.
+    let out = newsidx()
+        .args(["index", ".", "--no-progress", "--format", "json"])
+        .current_dir(&mv2)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(s["unchanged"], 1, "{s}");
+    assert_eq!(s["rebuilt"], false, "{s}");
+}
