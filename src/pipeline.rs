@@ -7,7 +7,7 @@ use crate::article::{self, ParseError, Warning};
 use crate::corpus::{Entry, Reason, decode, read, walk};
 use crate::document::{FileMeta, NewsDoc};
 use crate::extract::{self, dates};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Settings that change what the pipeline does with a file.
 #[derive(Clone, Debug)]
@@ -59,6 +59,41 @@ pub fn process_path(path: &Path, root: &Path, opts: &Options) -> Result<Processe
         mtime: walk::mtime_nanos(&md),
     };
     process(&entry, opts).map_err(|r| r.to_string())
+}
+
+/// The path as `index` sees it: absolute, `.` and `..` resolved.
+fn absolute(path: &Path) -> PathBuf {
+    path.canonicalize()
+        .unwrap_or_else(|_| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+/// The corpus root `index` would have walked to reach `path`, so that
+/// `parse` gives the id, section and date from the path that `index`
+/// stores: `--corpus`; else the corpus of the index (`--index`, else the
+/// default) if the file is in it; else the nearest folder above the file
+/// that holds a `.newsidx` index; else the file's own folder.
+pub fn corpus_root(given: Option<&Path>, index: &Path, path: &Path) -> PathBuf {
+    if let Some(root) = given {
+        return absolute(root);
+    }
+    let file = absolute(path);
+    let indexed = crate::index::exists(index)
+        .then(|| crate::index::NewsIndex::open(index).ok())
+        .flatten()
+        .and_then(|ix| ix.stamp.corpus)
+        .map(|c| absolute(Path::new(&c)))
+        .filter(|c| file.starts_with(c));
+    if let Some(root) = indexed {
+        return root;
+    }
+    if let Some(root) = file
+        .ancestors()
+        .skip(1)
+        .find(|d| crate::index::exists(&d.join(".newsidx")))
+    {
+        return root.to_path_buf();
+    }
+    file.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
 /// Process bytes already read from `entry`, with per-part warnings, within

@@ -14,6 +14,8 @@ pub mod query;
 pub mod timeline;
 pub mod union;
 
+use crate::corpus::walk;
+use crate::document::StoredDoc;
 use crate::index::NewsIndex;
 use crate::index::schema::names;
 use anyhow::{Context, Result};
@@ -245,8 +247,28 @@ pub fn find<'a>(ix: &'a NewsIndex, req: &'a Request) -> Result<Found<'a>> {
     })
 }
 
+/// The stored document `id_or_path` names: an id as `search` prints it,
+/// else a path to the file (relative to here, or the absolute `path` that
+/// search prints), with its `#N` if it has one.
+pub fn find_document(ix: &NewsIndex, id_or_path: &str) -> Result<Option<StoredDoc>> {
+    if let Some(d) = get_by_id(ix, id_or_path)? {
+        return Ok(Some(d));
+    }
+    let by_path = || {
+        let root = PathBuf::from(ix.stamp.corpus.as_deref()?);
+        let file = walk::id_file(id_or_path);
+        let suffix = &id_or_path[file.len()..];
+        let id = walk::id_for_path(&root, std::path::Path::new(file))?;
+        Some(format!("{id}{suffix}"))
+    };
+    match by_path() {
+        Some(id) => get_by_id(ix, &id),
+        None => Ok(None),
+    }
+}
+
 /// The stored document with this id, if the index has one.
-pub fn get_by_id(ix: &NewsIndex, id: &str) -> Result<Option<crate::document::StoredDoc>> {
+pub fn get_by_id(ix: &NewsIndex, id: &str) -> Result<Option<StoredDoc>> {
     let reader = ix.index.reader().context("cannot open an index reader")?;
     let searcher = reader.searcher();
     let term = tantivy::Term::from_field_text(ix.fields.id, id);
