@@ -26,7 +26,7 @@ pub use hit::{Hit, Results};
 use std::path::PathBuf;
 use std::time::Instant;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::{DateTime, DocAddress, ReloadPolicy, Score, SegmentReader, TantivyDocument};
+use tantivy::{DateTime, DocAddress, Score, Searcher, SegmentReader, TantivyDocument};
 
 /// How bare terms combine (also a saved query's `default_operator`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Deserialize)]
@@ -86,11 +86,18 @@ impl Default for Request {
     }
 }
 
-/// Run `req` against `ix`, every hit of the page in memory (for `check`,
-/// `eval` and tests; `newsidx search` streams them with [`find`]).
+/// Run `req` against the last commit of `ix`, every hit of the page in
+/// memory (for `check`, `eval` and tests; `newsidx search` streams them with
+/// [`find`]).
 pub fn search(ix: &NewsIndex, req: &Request) -> Result<Results> {
+    search_in(ix, &ix.reader()?.searcher(), req)
+}
+
+/// [`search`] on `searcher`, a view of `ix` that a long-lived caller (the
+/// web server) keeps and reloads itself.
+pub fn search_in(ix: &NewsIndex, searcher: &Searcher, req: &Request) -> Result<Results> {
     let start = Instant::now();
-    let mut found = find(ix, req)?;
+    let mut found = find_in(ix, searcher.clone(), req)?;
     let hits = found.hits().collect::<Result<Vec<Hit>>>()?;
     let mut results = found.results;
     results.hits = hits;
@@ -159,18 +166,17 @@ impl Found<'_> {
     }
 }
 
-/// Run `req` against `ix`: rank and count, leaving the hits to be read.
+/// Run `req` against the last commit of `ix`: rank and count, leaving the
+/// hits to be read.
 pub fn find<'a>(ix: &'a NewsIndex, req: &'a Request) -> Result<Found<'a>> {
+    find_in(ix, ix.reader()?.searcher(), req)
+}
+
+/// [`find`] on `searcher`.
+pub fn find_in<'a>(ix: &'a NewsIndex, searcher: Searcher, req: &'a Request) -> Result<Found<'a>> {
     let start = Instant::now();
     let root = query::parse(&req.query, req.default_operator)?;
     let q = build::build(&ix.index.schema(), &root, &req.filters)?;
-    let reader = ix
-        .index
-        .reader_builder()
-        .reload_policy(ReloadPolicy::Manual)
-        .try_into()
-        .context("cannot open an index reader")?;
-    let searcher = reader.searcher();
 
     let tally = (!req.facets.is_empty() || req.timeline).then(|| Tally {
         facets: req.facets.clone(),
@@ -270,7 +276,15 @@ pub fn find_document(ix: &NewsIndex, id_or_path: &str) -> Result<Option<StoredDo
 /// The stored document with this id, if the index has one.
 pub fn get_by_id(ix: &NewsIndex, id: &str) -> Result<Option<StoredDoc>> {
     let reader = ix.index.reader().context("cannot open an index reader")?;
-    let searcher = reader.searcher();
+    get_by_id_in(ix, &reader.searcher(), id)
+}
+
+/// [`get_by_id`] on a searcher the caller keeps.
+pub fn get_by_id_in(
+    ix: &NewsIndex,
+    searcher: &Searcher,
+    id: &str,
+) -> Result<Option<crate::document::StoredDoc>> {
     let term = tantivy::Term::from_field_text(ix.fields.id, id);
     let q = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
     let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
