@@ -997,14 +997,33 @@ mod tests {
             "title:\"rare earths\" OR body:ores",
             "\"japanese minister\"",
             "istanbul OR aero OR aether OR finance",
-            "\"supercalifragilisticexpialidociousandthensomemorewords rare\"",
             "\"ores pacts\" OR \"nations yesterday\"",
-            "rare* OR \"earth rareaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"",
         ];
+        let mut roots: Vec<(&str, Node)> = queries
+            .iter()
+            .map(|q| (*q, parse(q, DefaultOperator::Or).unwrap()))
+            .collect();
+        // Phrases with a word too long to be indexed: the parser refuses
+        // them, but the highlighter must skip such words all the same.
+        let leaf = |kind, text: &str| {
+            Node::Leaf(Leaf {
+                field: None,
+                kind,
+                text: text.into(),
+            })
+        };
+        let long = "supercalifragilisticexpialidociousandthensomemorewords rare";
+        roots.push((long, leaf(LeafKind::Phrase, long)));
+        let long = "earth rareaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+        let either = Node::Or(vec![
+            leaf(LeafKind::Prefix, "rare"),
+            leaf(LeafKind::Phrase, long),
+        ]);
+        roots.push((long, either));
         // One memory of stems for all of them, as for the hits of a search.
         let mut stems = Stems::default();
-        for q in queries {
-            let h = Highlighter::new(&parse(q, DefaultOperator::Or).unwrap());
+        for (q, root) in roots {
+            let h = Highlighter::new(&root);
             for patterns in [&h.title, &h.body] {
                 let mut got: Vec<(usize, usize)> = find(patterns, text, &mut stems)
                     .iter()
