@@ -85,6 +85,7 @@ pub fn run(a: EvalArgs) -> anyhow::Result<Outcome> {
                 Operator::Or => DefaultOperator::Or,
             },
             snippet_chars: 1,
+            expand: a.expand,
             ..Request::default()
         };
         let results = search::search(&ix, &req)
