@@ -8,8 +8,8 @@ use super::bm25f::{Bm25fQuery, FieldTerm};
 use super::highlight::{Analyzer, analyze, joined};
 use super::query::{Leaf, LeafKind, Node};
 use super::union::FieldUnion;
-use crate::index::schema::date_to_tantivy;
-use crate::model::{FieldDef, FieldType, Model};
+use crate::index::schema::{date_to_tantivy, names};
+use crate::model::Model;
 use anyhow::{Result, anyhow, bail};
 use chrono::NaiveDate;
 use std::ops::Bound;
@@ -40,7 +40,7 @@ pub fn build(schema: &Schema, root: &Node, filters: &Filters) -> Result<Box<dyn 
         clauses.push((Occur::Must, b.date_range(filters.since, filters.until)?));
     }
     for code in &filters.countries {
-        let f = b.field("country_codes")?;
+        let f = b.field(names::COUNTRY_CODES)?;
         clauses.push((
             Occur::Must,
             Box::new(TermQuery::new(
@@ -51,7 +51,7 @@ pub fn build(schema: &Schema, root: &Node, filters: &Filters) -> Result<Box<dyn 
     }
     for name in &filters.ministers {
         let leaf = Leaf {
-            field: Some("ministers".into()),
+            field: Some(names::MINISTERS.into()),
             kind: LeafKind::Phrase,
             text: name.clone(),
         };
@@ -128,7 +128,7 @@ impl Builder<'_> {
         if weight <= 0.0 {
             return Ok(Vec::new());
         }
-        let body = self.field("body")?;
+        let body = self.field(names::BODY)?;
         let mut words: Vec<String> = Vec::new();
         for c in children {
             if let Node::Leaf(l) = c
@@ -195,7 +195,10 @@ impl Builder<'_> {
         let model = Model::get();
         let mut fields = Vec::new();
         for (def, weight) in model.default_fields() {
-            let words = analyze(analyzer_of(def), &l.text);
+            let Some(a) = Analyzer::of(def) else {
+                continue;
+            };
+            let words = analyze(a, &l.text);
             match words.as_slice() {
                 [] => {}
                 [(_, w)] => {
@@ -219,10 +222,10 @@ impl Builder<'_> {
             .field(name)
             .ok_or_else(|| anyhow!("unknown field `{name}`"))?;
         let field = self.field(name)?;
-        if def.kind != FieldType::Text {
+        let Some(a) = Analyzer::of(def) else {
             return Ok(Some(self.exact(field, l)?));
-        }
-        let words = analyze(analyzer_of(def), &l.text);
+        };
+        let words = analyze(a, &l.text);
         let Some(&(first, _)) = words.first() else {
             return Ok(None);
         };
@@ -265,7 +268,7 @@ impl Builder<'_> {
                     ));
                     // A compound typed as a word (`co-operation`) also finds
                     // its parts written as one word (`cooperation`).
-                    match (l.kind, joined(analyzer_of(def), &l.text)) {
+                    match (l.kind, joined(a, &l.text)) {
                         (LeafKind::Word, Some(j)) => Box::new(BooleanQuery::new(vec![
                             (
                                 Occur::Should,
@@ -310,7 +313,7 @@ impl Builder<'_> {
     }
 
     fn date_range(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Box<dyn Query>> {
-        let f = self.field("date")?;
+        let f = self.field(names::DATE)?;
         let term = |d: NaiveDate| Term::from_field_date_for_search(f, date_to_tantivy(d));
         let lower = from.map_or(Bound::Unbounded, |d| Bound::Included(term(d)));
         // Dates are midnights: up to and including `to` = before the next day.
@@ -322,13 +325,6 @@ impl Builder<'_> {
             },
         };
         Ok(Box::new(RangeQuery::new(lower, upper)))
-    }
-}
-
-fn analyzer_of(def: &FieldDef) -> Analyzer {
-    match def.analyzer.as_deref() {
-        Some("name") => Analyzer::Name,
-        _ => Analyzer::News,
     }
 }
 
