@@ -21,7 +21,7 @@ pub fn run(a: SearchArgs) -> anyhow::Result<Outcome> {
         (None, None) => a.location.resolve(),
     };
     if let Some(corpus) = &a.corpus {
-        crate::cmd::index::refresh_for_search(corpus, &index_dir).with_context(|| {
+        crate::indexer::refresh_for_search(corpus, &index_dir).with_context(|| {
             format!("cannot bring the index of {} up to date", corpus.display())
         })?;
     }
