@@ -48,8 +48,20 @@ fn main() {
 /// and `FieldType` in scope). Every field of every struct is written out,
 /// so a field added to `def.rs` but not here fails to compile.
 fn model_as_rust(model: &def::Model) -> String {
-    let def::Model { version, fields } = model;
-    let mut s = format!("Model {{\n    version: {version},\n    fields: vec![\n");
+    let def::Model {
+        version,
+        k1,
+        proximity,
+        expansion,
+        fields,
+    } = model;
+    let mut s = format!(
+        "Model {{\n    version: {version},\n    k1: {},\n    proximity: {},\n    \
+         expansion: {},\n    fields: vec![\n",
+        float(*k1, "k1"),
+        float(*proximity, "proximity"),
+        float(*expansion, "expansion"),
+    );
     for f in fields {
         let def::FieldDef {
             name,
@@ -60,15 +72,15 @@ fn model_as_rust(model: &def::Model) -> String {
             fast,
             multi,
             boost,
+            b,
             description,
         } = f;
         let analyzer = match analyzer {
             Some(a) => format!("Some(String::from({a:?}))"),
             None => "None".into(),
         };
-        let boost = match boost {
-            Some(b) if b.is_finite() => format!("Some({b:?}_f32)"),
-            Some(b) => panic!("{MODEL}: field {name}: boost {b} is not a number"),
+        let optional = |v: &Option<f32>, key: &str| match v {
+            Some(v) => format!("Some({})", float(*v, &format!("field {name}: {key}"))),
             None => "None".into(),
         };
         // `{:?}` of a string is a Rust string literal (quotes and escapes).
@@ -76,9 +88,20 @@ fn model_as_rust(model: &def::Model) -> String {
             s,
             "        FieldDef {{ name: String::from({name:?}), kind: FieldType::{kind:?}, \
              analyzer: {analyzer}, indexed: {indexed}, stored: {stored}, fast: {fast}, \
-             multi: {multi}, boost: {boost}, description: String::from({description:?}) }},"
+             multi: {multi}, boost: {}, b: {}, description: String::from({description:?}) }},",
+            optional(boost, "boost"),
+            optional(b, "b"),
         );
     }
     s.push_str("    ],\n}\n");
     s
+}
+
+/// `v` as an `f32` literal (`{:?}` writes the shortest form that reads back
+/// as the same number).
+fn float(v: f32, what: &str) -> String {
+    if !v.is_finite() {
+        panic!("{MODEL}: {what} = {v} is not a number");
+    }
+    format!("{v:?}_f32")
 }

@@ -10,6 +10,16 @@ use serde::Deserialize;
 pub struct Model {
     /// Bumped whenever a change makes old indexes unreadable or wrong.
     pub version: u32,
+    /// BM25F term-frequency saturation of bare-word scoring (see
+    /// `search::bm25f`).
+    #[serde(default = "default_k1")]
+    pub k1: f32,
+    /// Weight of the proximity bonus of bare-word queries of several words.
+    #[serde(default)]
+    pub proximity: f32,
+    /// Weight of the words `search --expand` adds (see `search::expand`).
+    #[serde(default)]
+    pub expansion: f32,
     #[serde(rename = "field")]
     pub fields: Vec<FieldDef>,
 }
@@ -42,5 +52,12 @@ pub struct FieldDef {
     pub multi: bool,
     #[serde(default)]
     pub boost: Option<f32>,
+    /// BM25F length normalisation of the field, 0 to 1 (default 0.75).
+    #[serde(default)]
+    pub b: Option<f32>,
     pub description: String,
+}
+
+fn default_k1() -> f32 {
+    1.2
 }
