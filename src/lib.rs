@@ -29,3 +29,4 @@ pub mod model;
 pub mod pipeline;
 pub mod render;
 pub mod search;
+pub mod serve;

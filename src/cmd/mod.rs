@@ -9,6 +9,7 @@ pub mod index;
 pub mod parse;
 pub mod schema;
 pub mod search;
+pub mod serve;
 pub mod show;
 pub mod stats;
 
@@ -48,6 +49,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Stats(a) => stats::run(a),
         Command::Check(a) => check::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::Serve(a) => serve::run(a),
     }
 }
 

@@ -82,6 +82,7 @@ fn request(a: &SearchArgs) -> anyhow::Result<Request> {
             .map(|c| resolve_country(c).map_err(|e| anyhow!("--country: {e}; {COUNTRY_HINT}")))
             .collect::<anyhow::Result<_>>()?,
         ministers: a.minister.clone(),
+        sections: Vec::new(),
     };
     if let (Some(s), Some(u)) = (filters.since, filters.until) {
         anyhow::ensure!(

@@ -7,7 +7,7 @@
 use crate::common::*;
 use std::path::Path;
 
-const SUBCOMMANDS: [&str; 9] = [
+const SUBCOMMANDS: [&str; 10] = [
     "index",
     "search",
     "parse",
@@ -16,6 +16,7 @@ const SUBCOMMANDS: [&str; 9] = [
     "stats",
     "check",
     "eval",
+    "serve",
     "completions",
 ];
 

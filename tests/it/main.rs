@@ -1,6 +1,7 @@
 //! The one integration-test binary: whole-process behaviour of `newsidx`,
 //! one module per concern.
 
+mod browser;
 mod commands;
 mod common;
 mod extraction;
@@ -11,4 +12,6 @@ mod human;
 mod incremental;
 mod robust;
 mod search;
+mod serve;
 mod trouble;
+mod web;
