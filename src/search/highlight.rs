@@ -1012,9 +1012,9 @@ mod tests {
             "title:\"rare earths\" OR body:ores",
             "\"japanese minister\"",
             "istanbul OR aero OR aether OR finance",
-            "\"supercalifragilisticexpialidociousandthensomemorewords rare\"",
             "\"ores pacts\" OR \"nations yesterday\"",
-            "rare* OR \"earth rareaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"",
+            // (A query word of 40 bytes or more is refused by the parser;
+            // the text's long words above still have to be skipped.)
         ];
         // One memory of stems for all of them, as for the hits of a search.
         let mut stems = Stems::default();
