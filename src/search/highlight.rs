@@ -1013,8 +1013,9 @@ mod tests {
             "\"japanese minister\"",
             "istanbul OR aero OR aether OR finance",
             "\"ores pacts\" OR \"nations yesterday\"",
-            // (A query word of 40 bytes or more is refused by the parser;
-            // the text's long words above still have to be skipped.)
+            // A query word of 40 bytes or more is a query error; the text's
+            // long words still take their positions.
+            "rare* OR \"rare earth\"",
         ];
         // One memory of stems for all of them, as for the hits of a search.
         let mut stems = Stems::default();
