@@ -26,23 +26,27 @@ pub fn run(a: SearchArgs) -> anyhow::Result<Outcome> {
         })?;
     }
     let ix = NewsIndex::open(&index_dir)?;
-    let results = search::search(&ix, &req)?;
+    // Hits are read and written one at a time: `-n 1000000` holds one.
+    let mut found = search::find(&ix, &req)?;
+    let total_hits = found.results.total_hits;
+    let head = std::mem::replace(&mut found.results, search::Results::empty());
 
     let stdout = std::io::stdout();
     let color = resolve_color(a.color, stdout.is_terminal());
     let mut out = std::io::BufWriter::new(stdout.lock());
     if a.count {
-        writeln!(out, "{}", results.total_hits)?;
+        writeln!(out, "{total_hits}")?;
     } else {
+        let hits = found.hits();
         match a.format {
-            OutputFormat::Text => render::search::write_text(&mut out, &results, color)?,
-            OutputFormat::Json => render::search::write_json(&mut out, &results)?,
-            OutputFormat::Ndjson => render::search::write_ndjson(&mut out, &results)?,
+            OutputFormat::Text => render::search::stream_text(&mut out, &head, hits, color)?,
+            OutputFormat::Json => render::search::stream_json(&mut out, &head, hits)?,
+            OutputFormat::Ndjson => render::search::stream_ndjson(&mut out, hits)?,
         }
     }
     out.flush()?;
     let min = a.min_hits.unwrap_or(1);
-    Ok(if results.total_hits >= min {
+    Ok(if total_hits >= min {
         Outcome::Success
     } else {
         Outcome::NoMatch
