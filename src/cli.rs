@@ -87,6 +87,8 @@ pub enum OutputFormat {
     Text,
     Json,
     Ndjson,
+    /// A header and one row per hit (search only)
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -185,9 +187,12 @@ pub struct SearchArgs {
     pub corpus: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
-    /// Number of hits to show
+    /// Number of hits to show (0: every hit, as --all)
     #[arg(long, short = 'n', default_value_t = 10)]
     pub limit: usize,
+    /// Show every hit, written as it is read (as --limit 0)
+    #[arg(long, conflicts_with = "limit")]
+    pub all: bool,
     /// Hits to skip (for paging)
     #[arg(long, default_value_t = 0)]
     pub offset: usize,
@@ -220,8 +225,8 @@ pub struct SearchArgs {
     /// Passages per snippet, joined by ' … '
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub fragments: usize,
-    /// Print only the number of matching documents
-    #[arg(long)]
+    /// Print only the number of matching documents (JSON: `{"version", "total_hits"}`)
+    #[arg(long, conflicts_with_all = ["limit", "all", "offset", "sort", "facet", "timeline", "snippet_chars", "fragments"])]
     pub count: bool,
     /// Exit 1 when fewer than N documents match
     #[arg(long, value_name = "N")]

@@ -29,19 +29,36 @@ pub fn run(a: SearchArgs) -> anyhow::Result<Outcome> {
     // Hits are read and written one at a time: `-n 1000000` holds one.
     let mut found = search::find(&ix, &req)?;
     let total_hits = found.results.total_hits;
+    found.results.suggestion = search::suggest::suggest(&ix, found.searcher(), &req, total_hits)?;
     let head = std::mem::replace(&mut found.results, search::Results::empty());
+    if let Some(line) = render::search::suggestion_line(&head) {
+        eprintln!("{line}");
+    }
 
     let stdout = std::io::stdout();
     let color = resolve_color(a.color, stdout.is_terminal());
     let mut out = std::io::BufWriter::new(stdout.lock());
     if a.count {
-        writeln!(out, "{total_hits}")?;
+        let count = render::search::CountOutput::new(total_hits);
+        match a.format {
+            OutputFormat::Text => writeln!(out, "{total_hits}")?,
+            OutputFormat::Json => render::search::write_count(&mut out, &count, true)?,
+            OutputFormat::Ndjson => render::search::write_count(&mut out, &count, false)?,
+            OutputFormat::Csv => writeln!(out, "total_hits\n{total_hits}")?,
+        }
     } else {
         let hits = found.hits();
         match a.format {
             OutputFormat::Text => render::search::stream_text(&mut out, &head, hits, color)?,
             OutputFormat::Json => render::search::stream_json(&mut out, &head, hits)?,
-            OutputFormat::Ndjson => render::search::stream_ndjson(&mut out, hits)?,
+            OutputFormat::Ndjson => render::search::stream_ndjson(&mut out, &head, hits)?,
+            OutputFormat::Csv => {
+                let mut rows = render::csv::CsvHits::new(&mut out, false)?;
+                for h in hits {
+                    rows.row(&a.query, &h?)?;
+                }
+                rows.finish()?;
+            }
         }
     }
     out.flush()?;
@@ -94,6 +111,11 @@ fn request(a: &SearchArgs) -> anyhow::Result<Request> {
             "--since {s} is after --until {u}: nothing can match"
         );
     }
+    if a.format == OutputFormat::Csv && (!a.facet.is_empty() || a.timeline) {
+        anyhow::bail!(
+            "--facet and --timeline have no place in CSV (one row per hit): use --format json or ndjson, or run them apart"
+        );
+    }
     let mut facets: Vec<Facet> = Vec::new();
     for f in a.facet.iter().map(|f| Facet::from(*f)) {
         if !facets.contains(&f) {
@@ -102,7 +124,12 @@ fn request(a: &SearchArgs) -> anyhow::Result<Request> {
     }
     Ok(Request {
         query: a.query.clone(),
-        limit: a.limit,
+        // `--all` and `--limit 0`: every hit, read and written one at a time.
+        limit: if a.all || a.limit == 0 {
+            usize::MAX
+        } else {
+            a.limit
+        },
         offset: a.offset,
         default_operator: a.default_operator.into(),
         sort: a.sort.into(),

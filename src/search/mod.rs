@@ -11,6 +11,7 @@ pub mod facets;
 pub mod highlight;
 pub mod hit;
 pub mod query;
+pub mod suggest;
 pub mod timeline;
 pub mod union;
 
@@ -131,6 +132,11 @@ impl Found<'_> {
         self.offset + 1
     }
 
+    /// The view of the index this search ran on.
+    pub fn searcher(&self) -> &Searcher {
+        &self.searcher
+    }
+
     /// The page's hits, in rank order, each read from the index when asked.
     pub fn hits(&mut self) -> impl Iterator<Item = Result<Hit>> + '_ {
         let top = std::mem::take(&mut self.top);
@@ -242,6 +248,7 @@ pub fn find_in<'a>(ix: &'a NewsIndex, searcher: Searcher, req: &'a Request) -> R
             hits: Vec::new(),
             facets,
             timeline,
+            suggestion: None,
         },
         top,
         offset,
