@@ -13,6 +13,7 @@ pub mod state;
 pub mod stats;
 pub mod stem_cache;
 pub mod terms;
+pub mod words;
 pub mod writer;
 
 use crate::model::Model;
