@@ -72,3 +72,15 @@ pub fn near(
     }
     Ok(found.into_iter().collect())
 }
+
+/// The terms `text` is indexed as in title and body (stemmed, with
+/// repeats, in order).
+pub fn analyze(text: &str) -> Vec<String> {
+    let mut a = news_analyzer();
+    let mut s = a.token_stream(text);
+    let mut out = Vec::new();
+    while s.advance() {
+        out.push(s.token().text.clone());
+    }
+    out
+}

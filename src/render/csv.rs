@@ -76,7 +76,7 @@ impl<'w> CsvHits<'w> {
 
 /// A text cell: control characters out (a newline inside a title is a
 /// space), a formula's first character defused.
-fn cell(s: &str) -> String {
+pub fn cell(s: &str) -> String {
     let clean: String = s.chars().filter_map(safe_char).collect();
     if clean.starts_with(['=', '+', '-', '@']) {
         format!("'{clean}")

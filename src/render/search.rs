@@ -225,24 +225,39 @@ mod erased {
 
 /// [`write_ndjson`] with the hits written as they come; `head` gives the
 /// facets and timeline for the closing records.
+/// `tag` (with `--queries`) adds `"query": name` to every line.
 pub fn stream_ndjson<E>(
     w: &mut dyn Write,
     head: &Results,
+    tag: Option<&str>,
     hits: impl Iterator<Item = Result<Hit, E>>,
 ) -> Result<(), E>
 where
     E: From<io::Error>,
 {
     for h in hits {
-        write_ndjson_hit(w, &h?)?;
+        line(w, tag, &HitOutput::new(&h?))?;
     }
-    write_ndjson_tail(w, head)?;
+    write_ndjson_tail(w, head, tag)?;
     Ok(())
+}
+
+/// One JSON line of `value`, with `"query": tag` first when tagged.
+fn line(w: &mut dyn Write, tag: Option<&str>, value: &impl Serialize) -> io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct Tagged<'a, T> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        query: Option<&'a str>,
+        #[serde(flatten)]
+        value: &'a T,
+    }
+    serde_json::to_writer(&mut *w, &Tagged { query: tag, value })?;
+    writeln!(w)
 }
 
 /// The records after the hits of JSON Lines: `{"facets": {…}}` with
 /// `--facet`, then `{"timeline": […]}` with `--timeline`, one line each.
-pub fn write_ndjson_tail(w: &mut dyn Write, r: &Results) -> io::Result<()> {
+pub fn write_ndjson_tail(w: &mut dyn Write, r: &Results, tag: Option<&str>) -> io::Result<()> {
     #[derive(serde::Serialize)]
     struct FacetsRecord<'a> {
         facets: Facets<'a>,
@@ -252,17 +267,11 @@ pub fn write_ndjson_tail(w: &mut dyn Write, r: &Results) -> io::Result<()> {
         timeline: &'a [TimelineBucket],
     }
     if !r.facets.is_empty() {
-        serde_json::to_writer(
-            &mut *w,
-            &FacetsRecord {
-                facets: Facets(&r.facets),
-            },
-        )?;
-        writeln!(w)?;
+        let facets = Facets(&r.facets);
+        line(w, tag, &FacetsRecord { facets })?;
     }
     if let Some(timeline) = &r.timeline {
-        serde_json::to_writer(&mut *w, &TimelineRecord { timeline })?;
-        writeln!(w)?;
+        line(w, tag, &TimelineRecord { timeline })?;
     }
     Ok(())
 }
@@ -325,7 +334,7 @@ pub fn write_ndjson(w: &mut dyn Write, r: &Results) -> io::Result<()> {
     for h in &r.hits {
         write_ndjson_hit(w, h)?;
     }
-    write_ndjson_tail(w, r)
+    write_ndjson_tail(w, r, None)
 }
 
 /// One line of JSON Lines.

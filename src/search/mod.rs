@@ -13,6 +13,7 @@ pub mod facets;
 pub mod highlight;
 pub mod hit;
 pub mod query;
+pub mod similar;
 pub mod suggest;
 pub mod timeline;
 pub mod union;
@@ -70,6 +71,9 @@ pub struct Request {
     pub count_only: bool,
     /// Add the words of the best documents to the query (`expand`).
     pub expand: bool,
+    /// Only articles like the one with this id, most alike first
+    /// (`newsidx similar ID`, `--like ID`): see [`similar`].
+    pub like: Option<String>,
 }
 
 /// Hits a search shows unless asked for another number.
@@ -97,6 +101,7 @@ impl Default for Request {
             fragments: DEFAULT_FRAGMENTS,
             count_only: false,
             expand: false,
+            like: None,
         }
     }
 }
@@ -207,6 +212,16 @@ pub fn find_in<'a>(ix: &'a NewsIndex, searcher: Searcher, req: &'a Request) -> R
         )?
     } else {
         q
+    };
+    let q = match &req.like {
+        Some(id) => Box::new(tantivy::query::BooleanQuery::new(vec![
+            (
+                tantivy::query::Occur::Must,
+                similar::like(ix, &searcher, id)?,
+            ),
+            (tantivy::query::Occur::Must, q),
+        ])),
+        None => q,
     };
 
     let tally = (!req.facets.is_empty() || req.timeline).then(|| Tally {

@@ -251,3 +251,113 @@ fn a_misspelt_country_is_an_error_that_names_the_country() {
         "{err}"
     );
 }
+
+#[test]
+fn similar_ranks_articles_like_one_and_leaves_it_out() {
+    let ix = Indexed::sample();
+    const FUKU: &str = "science/2011-04-12-fukushima-raised-to-level-seven.txt";
+    let out = ix
+        .cmd(&["similar", FUKU, "--format", "json", "-n", "5"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let got = ids(&v);
+    assert_eq!(got.len(), 5);
+    assert!(!got.iter().any(|id| id == FUKU), "{got:?}");
+    // The most alike are the other Fukushima stories.
+    assert!(
+        got[..3]
+            .iter()
+            .all(|id| id.contains("fukushima") || id.contains("reactor")),
+        "{got:?}"
+    );
+    // The query form and the flag say the same.
+    let q = ix.search_json(&format!("similar:{FUKU}"), &["-n", "5"]);
+    assert_eq!(ids(&q), got);
+    let f = ix.search_json("*", &["--like", FUKU, "-n", "5"]);
+    assert_eq!(ids(&f), got);
+    // With a query: only the alike that match it.
+    let jp = ix.search_json(&format!("similar:{FUKU} thyroid"), &[]);
+    assert!(!ids(&jp).is_empty() && ids(&jp).len() < v["total_hits"].as_u64().unwrap() as usize);
+    let out = ix.cmd(&["similar", "nope.txt"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no article with id \"nope.txt\""));
+}
+
+#[test]
+fn a_batch_runs_every_query_of_a_file() {
+    let ix = Indexed::sample();
+    let file = ix.path().join("queries.tsv");
+    std::fs::write(
+        &file,
+        "# names to check\nfuku\tfukushima\n\ngemba\nnobody\tzzyzxnotaword\n",
+    )
+    .expect("write");
+    let file = file.to_str().expect("UTF-8 path");
+    let counts = stdout(&ix, &["search", "--queries", file, "--count"]);
+    assert_eq!(
+        counts,
+        format!(
+            "fuku\t{}\ngemba\t{}\nnobody\t0\n",
+            count(&ix, "fukushima"),
+            count(&ix, "gemba")
+        )
+    );
+    let lines = stdout(
+        &ix,
+        &["search", "--queries", file, "--count", "--format", "ndjson"],
+    );
+    let first: Value = serde_json::from_str(lines.lines().next().expect("a line")).expect("JSON");
+    assert_eq!(first["query"], "fuku");
+    assert_valid(&schema("search-count-output"), &first);
+    let nd = stdout(
+        &ix,
+        &["search", "--queries", file, "--format", "ndjson", "-n", "2"],
+    );
+    let tags: Vec<String> = nd
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).expect("JSON")["query"]
+                .as_str()
+                .expect("tagged")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(tags, ["fuku", "fuku", "gemba", "gemba"]);
+    let csv_text = stdout(
+        &ix,
+        &["search", "--queries", file, "--format", "csv", "-n", "2"],
+    );
+    let mut r = csv::Reader::from_reader(csv_text.as_bytes());
+    assert_eq!(&r.headers().expect("header")[0], "query");
+    assert_eq!(r.records().count(), 4);
+    let text = stdout(&ix, &["search", "--queries", file, "-n", "1"]);
+    assert!(
+        text.contains("=== fuku ===") && text.contains("=== nobody ===\nno hits for zzyzxnotaword"),
+        "{text}"
+    );
+    // Mistakes are found before anything runs.
+    std::fs::write(ix.path().join("bad.tsv"), "ok\tjapan\nbad\ttitle:(\n").expect("write");
+    let out = ix
+        .cmd(&[
+            "search",
+            "--queries",
+            ix.path().join("bad.tsv").to_str().unwrap(),
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad.tsv:2: query \"bad\""));
+    let out = ix
+        .cmd(&["search", "--queries", file, "--format", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+}
