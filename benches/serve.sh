@@ -39,8 +39,8 @@ if [[ -z ${NEWSIDX:-} ]]; then
 fi
 
 mkdir -p "$WORK"
-rm -rf "$WORK/index"
-"$NEWSIDX" index "$CORPUS" --index "$WORK/index" --no-progress 2>/dev/null
+# Incremental: an index left by an earlier run is only brought up to date.
+"$NEWSIDX" index "$CORPUS" --index "$WORK/index" --no-progress
 
 "$NEWSIDX" serve --index "$WORK/index" --bind 127.0.0.1:0 2>"$WORK/serve.err" &
 PID=$!
@@ -54,6 +54,8 @@ done
 
 # compare.sh's queries, in newsidx's syntax, URL-encoded.
 QUERIES=(sorghum market '%22interest+rates%22' 'oil+prices' 'wheat+OR+corn' Volcker 'trade+country%3Ajapan')
+# CPU seconds the server has used (user + system), from /proc/PID/stat.
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$PID/stat"; }
 rss() { awk '/^VmRSS/ {print $2 / 1024 " MiB"}' "/proc/$PID/status"; }
 hwm() { awk '/^VmHWM/ {print $2 / 1024 " MiB"}' "/proc/$PID/status"; }
 
@@ -71,12 +73,17 @@ run() { # run LABEL PREFIX SUFFIX
         code=$(curl -s -o /dev/null -w '%{http_code}' "$ADDR$prefix$q$suffix")
         [[ $code == 200 ]] || { log "$prefix$q$suffix answered $code"; exit 1; }
     done
-    local before
+    local before cpu0 out n
     before=$(rss)
+    cpu0=$(cpu)
     echo "== $label: $CLIENTS clients, ${DURATION} s, ${#QUERIES[@]} queries in turn"
-    wrk -t"$THREADS" -c"$CLIENTS" -d"${DURATION}s" --latency -s "$WORK/queries.lua" "$ADDR" |
-        grep -E 'Requests/sec|Transfer/sec| 50%| 90%| 99%|requests in|Non-2xx|Socket errors|Latency '
-    echo "RSS before $before, after $(rss), peak $(hwm)"
+    out=$(wrk -t"$THREADS" -c"$CLIENTS" -d"${DURATION}s" --latency -s "$WORK/queries.lua" "$ADDR")
+    grep -E 'Requests/sec|Transfer/sec| 50%| 90%| 99%|requests in|Non-2xx|Socket errors|Latency ' <<<"$out"
+    n=$(awk '/requests in/ {print $1}' <<<"$out")
+    # Latency waits for the machine; CPU per request does not (much): on an
+    # idle machine a request takes about its CPU time.
+    echo "server CPU per request: $(awk -v a="$cpu0" -v b="$(cpu)" -v n="$n" 'BEGIN {printf "%.3f ms", (b - a) * 1000 / n}')"
+    echo "RSS before $before, after $(rss), peak $(hwm); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
 echo "newsidx serve on $(basename "$CORPUS") ($(find "$CORPUS" -type f | wc -l) files), $(nproc) cores, $(date -u +%FT%TZ)"
