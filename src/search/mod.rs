@@ -6,7 +6,9 @@
 //! Work is proportional to what is shown: stored documents are read only for
 //! the page, counting runs only for `--facet`/`--timeline`.
 
+pub mod bm25f;
 pub mod build;
+pub mod expand;
 pub mod facets;
 pub mod highlight;
 pub mod hit;
@@ -20,12 +22,14 @@ use crate::index::NewsIndex;
 use crate::index::schema::names;
 use anyhow::{Context, Result};
 use build::Filters;
-use facets::{Facet, Tally};
+use facets::{Facet, Tallied, Tally};
 use highlight::Highlighter;
+use hit::{FacetCount, TimelineBucket};
 pub use hit::{Hit, Results};
 use std::path::PathBuf;
 use std::time::Instant;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
+use tantivy::query::Query;
 use tantivy::{DateTime, DocAddress, Score, Searcher, SegmentReader, TantivyDocument};
 
 /// How bare terms combine (also a saved query's `default_operator`).
@@ -65,13 +69,24 @@ pub struct Request {
     pub fragments: usize,
     /// Skip reading documents (for `--count`).
     pub count_only: bool,
+    /// Add the words of the best documents to the query (`expand`).
+    pub expand: bool,
 }
+
+/// Hits a search shows unless asked for another number.
+pub const DEFAULT_LIMIT: usize = 10;
+
+/// Characters of body text per snippet passage unless asked otherwise.
+pub const DEFAULT_SNIPPET_CHARS: usize = 200;
+
+/// Passages per snippet unless asked otherwise.
+pub const DEFAULT_FRAGMENTS: usize = 1;
 
 impl Default for Request {
     fn default() -> Self {
         Request {
             query: String::new(),
-            limit: 10,
+            limit: DEFAULT_LIMIT,
             offset: 0,
             default_operator: DefaultOperator::And,
             sort: Sort::Score,
@@ -79,9 +94,10 @@ impl Default for Request {
             facets: Vec::new(),
             facet_values: facets::TOP,
             timeline: false,
-            snippet_chars: 200,
-            fragments: 1,
+            snippet_chars: DEFAULT_SNIPPET_CHARS,
+            fragments: DEFAULT_FRAGMENTS,
             count_only: false,
+            expand: false,
         }
     }
 }
@@ -177,80 +193,124 @@ pub fn find_in<'a>(ix: &'a NewsIndex, searcher: Searcher, req: &'a Request) -> R
     let start = Instant::now();
     let root = query::parse(&req.query, req.default_operator)?;
     let q = build::build(&ix.index.schema(), &root, &req.filters)?;
-
-    let tally = (!req.facets.is_empty() || req.timeline).then(|| Tally {
-        facets: req.facets.clone(),
-        timeline: req.timeline,
-    });
-    // tantivy reserves room for `limit + offset` hits up front: never more
-    // than the index holds, whatever was asked.
-    let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
-    let offset = req.offset.min(docs);
-    let limit = if req.count_only {
-        0
+    let q = if req.expand {
+        expand::expand(
+            &searcher,
+            &ix.fields,
+            q,
+            crate::model::Model::get().expansion,
+            req.default_operator == DefaultOperator::And,
+        )?
     } else {
-        req.limit.min(docs - offset)
+        q
     };
-    let (top, total, tallied): (Vec<(Score, DocAddress)>, usize, _) = if limit == 0 {
-        let (total, t) = searcher.search(&q, &(Count, tally))?;
-        (Vec::new(), total, t)
-    } else {
-        let page = TopDocs::with_limit(limit).and_offset(offset);
-        match req.sort {
-            Sort::Score => searcher.search(&q, &(page.order_by_score(), Count, tally))?,
-            Sort::Date => {
-                let by_date = page.tweak_score(|seg: &SegmentReader| {
-                    let dates = seg
-                        .fast_fields()
-                        .column_opt::<DateTime>(names::DATE)
-                        .ok()
-                        .flatten();
-                    move |doc, score: Score| {
-                        let secs = dates
-                            .as_ref()
-                            .and_then(|c| c.first(doc))
-                            .map_or(i64::MIN, |d| d.into_timestamp_secs());
-                        (secs, score)
-                    }
-                });
-                let (top, total, t) = searcher.search(&q, &(by_date, Count, tally))?;
-                let top = top.into_iter().map(|((_, s), a)| (s, a)).collect();
-                (top, total, t)
-            }
-        }
-    };
-
-    let (facets, timeline) = match tallied {
-        Some(t) => (
-            req.facets
-                .iter()
-                .zip(t.facets)
-                .map(|(f, counts)| {
-                    let top = facets::top(*f, counts, req.facet_values);
-                    (f.name().to_string(), top)
-                })
-                .collect(),
-            req.timeline.then(|| timeline::buckets(&t.months)),
-        ),
-        None => (Vec::new(), None),
-    };
+    let page = Page::of(req, &searcher);
+    let (top, total_hits, tallied) = rank(&searcher, q.as_ref(), req, page)?;
+    let (facets, timeline) = counts(req, tallied);
     Ok(Found {
         results: Results {
             query: req.query.clone(),
-            total_hits: total,
+            total_hits,
             took_ms: start.elapsed().as_secs_f64() * 1000.0,
             hits: Vec::new(),
             facets,
             timeline,
         },
         top,
-        offset,
+        offset: page.offset,
         searcher,
         highlighter: Highlighter::new(&root),
         ix,
         req,
         corpus: ix.stamp.corpus.clone().map(PathBuf::from),
     })
+}
+
+/// The stretch of the ranking shown: `limit` hits after the first `offset`.
+#[derive(Clone, Copy, Debug)]
+struct Page {
+    offset: usize,
+    limit: usize,
+}
+
+impl Page {
+    /// tantivy reserves room for `limit + offset` hits up front: never more
+    /// than the index holds, whatever was asked.
+    fn of(req: &Request, searcher: &Searcher) -> Page {
+        let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+        let offset = req.offset.min(docs);
+        let limit = if req.count_only {
+            0
+        } else {
+            req.limit.min(docs - offset)
+        };
+        Page { offset, limit }
+    }
+}
+
+/// The page's hits in rank order, how many documents matched, and the facet
+/// and timeline tallies over all of them when the request asks for any.
+type Ranked = (Vec<(Score, DocAddress)>, usize, Option<Tallied>);
+
+/// One pass over the matches: the page, the count and the tallies together.
+fn rank(searcher: &Searcher, q: &dyn Query, req: &Request, page: Page) -> Result<Ranked> {
+    let tally = (!req.facets.is_empty() || req.timeline).then(|| Tally {
+        facets: req.facets.clone(),
+        timeline: req.timeline,
+    });
+    if page.limit == 0 {
+        let (total, t) = searcher.search(q, &(Count, tally))?;
+        return Ok((Vec::new(), total, t));
+    }
+    let top = TopDocs::with_limit(page.limit).and_offset(page.offset);
+    Ok(match req.sort {
+        Sort::Score => searcher.search(q, &(top.order_by_score(), Count, tally))?,
+        Sort::Date => {
+            let (top, total, t) = searcher.search(q, &(newest_first(top), Count, tally))?;
+            let top = top.into_iter().map(|((_, s), a)| (s, a)).collect();
+            (top, total, t)
+        }
+    })
+}
+
+/// `top` ordered by date, newest first, undated documents last; the score
+/// breaks ties (and is kept for the hit).
+fn newest_first(top: TopDocs) -> impl Collector<Fruit = Vec<((i64, Score), DocAddress)>> {
+    top.tweak_score(|seg: &SegmentReader| {
+        let dates = seg
+            .fast_fields()
+            .column_opt::<DateTime>(names::DATE)
+            .ok()
+            .flatten();
+        move |doc, score: Score| {
+            let secs = dates
+                .as_ref()
+                .and_then(|c| c.first(doc))
+                .map_or(i64::MIN, |d| d.into_timestamp_secs());
+            (secs, score)
+        }
+    })
+}
+
+/// What [`Results`] says of all the matches: each facet's top values, and
+/// the timeline.
+type Counts = (Vec<(String, Vec<FacetCount>)>, Option<Vec<TimelineBucket>>);
+
+/// The requested facets' top values and the timeline, from the tallies.
+fn counts(req: &Request, tallied: Option<Tallied>) -> Counts {
+    let Some(t) = tallied else {
+        return (Vec::new(), None);
+    };
+    let facets = req
+        .facets
+        .iter()
+        .zip(t.facets)
+        .map(|(f, counts)| {
+            let top = facets::top(*f, counts, req.facet_values);
+            (f.name().to_string(), top)
+        })
+        .collect();
+    (facets, req.timeline.then(|| timeline::buckets(&t.months)))
 }
 
 /// The stored document `id_or_path` names: an id as `search` prints it,
@@ -437,8 +497,13 @@ mod tests {
             sorted(run(&ix, "*", |r| r.filters.ministers = vec!["Gemba".into()])),
             gemba
         );
-        // A bare word searches the ministers field too (boost 2).
-        assert_eq!(sorted(run(&ix, "edano", |_| {})), ["energy/blast.txt"]);
+        // A bare word does not search the ministers field (it has no
+        // boost): only `minister:` does.
+        assert!(run(&ix, "edano", |_| {}).hits.is_empty());
+        assert_eq!(
+            sorted(run(&ix, "minister:edano", |_| {})),
+            ["energy/blast.txt"]
+        );
     }
 
     #[test]
@@ -464,6 +529,73 @@ mod tests {
         assert_eq!(t.last().map(|b| b.period.as_str()), Some("2011-12"));
         assert_eq!(t.len(), 18);
         assert_eq!(t.iter().map(|b| b.count).sum::<u64>(), 3);
+    }
+
+    /// The analyzer's rules, as a user searching meets them: a possessive is
+    /// its word, accents fold both ways, a compound finds its concatenation
+    /// and its parts, CJK text is found by a pair of characters; and the
+    /// marks fall on what matched.
+    #[test]
+    fn possessives_accents_compounds_and_cjk_are_found() {
+        let (s, fields) = schema::build(crate::model::Model::get()).unwrap();
+        let index = tantivy::Index::create_in_ram(s);
+        schema::register_analyzers(&index);
+        let mut w: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for (id, title) in [
+            ("a", "Japan's exports rise"),
+            ("b", "Café owners protest"),
+            ("c", "Economic co-operation talks"),
+            ("d", "Cooperation deal signed"),
+            ("e", "東京で地震"),
+            ("f", "Rare earth supply"),
+            ("g", "O'Neill resigns"),
+        ] {
+            w.add_document(fields.to_doc(&NewsDoc::for_test(id, title, "Body text.")))
+                .unwrap();
+        }
+        w.commit().unwrap();
+        let ix = NewsIndex {
+            index,
+            fields,
+            stamp: Stamp::current(None),
+            dir: PathBuf::new(),
+        };
+        let found = |q: &str| {
+            let mut v: Vec<String> = run(&ix, q, |_| {})
+                .hits
+                .into_iter()
+                .map(|h| h.doc.id)
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(found("japan"), ["a"]);
+        assert_eq!(found("Japan's"), ["a"]);
+        assert_eq!(found("cafe"), ["b"]);
+        assert_eq!(found("café"), ["b"]);
+        assert_eq!(found("cooperation"), ["c", "d"]);
+        assert_eq!(found("co-operation"), ["c", "d"]);
+        assert_eq!(found("\"co-operation\""), ["c"]);
+        assert_eq!(found("東京"), ["e"]);
+        assert_eq!(found("地震"), ["e"]);
+        assert_eq!(found("\"東京で地震\""), ["e"]);
+        assert_eq!(found("rare-earth"), ["f"]);
+        assert_eq!(found("oneill"), ["g"]);
+        assert_eq!(found("O'Neill"), ["g"]);
+        let marks = |q: &str| {
+            let r = run(&ix, q, |_| {});
+            let h = &r.hits[0];
+            let chars: Vec<char> = h.doc.title.chars().collect();
+            h.title_highlights
+                .iter()
+                .map(|[a, b]| chars[*a..*b].iter().collect::<String>())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(marks("japan"), ["Japan"]);
+        assert_eq!(marks("cafe"), ["Café"]);
+        assert_eq!(marks("\"co-operation\""), ["co-operation"]);
+        assert_eq!(marks("東京"), ["東京"]);
+        assert_eq!(marks("O'Neill"), ["O'Neill"]);
     }
 
     #[test]
