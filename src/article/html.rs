@@ -529,6 +529,9 @@ fn strip_furniture(doc: &Document) {
     doc.select(FURNITURE).remove();
     let keep = "article, main, [itemprop=articleBody]";
     for el in doc.select("[class], [id]").iter() {
+        // Each check may scan the element's whole subtree: nested noise
+        // blocks cost the square of the depth, so the clock is read here.
+        budget::check_time();
         if is_noise(&el) && !el.is(keep) && el.select(keep).is_empty() {
             el.remove();
         }
