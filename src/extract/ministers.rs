@@ -286,10 +286,13 @@ pub fn find(text: &str, titles_found: &[TitleHit], countries: &[Mention]) -> Vec
 }
 
 /// Drop words before the first given name when none of them is one
-/// ("Staff Donald Regan" from "Chief of Staff Donald Regan").
+/// ("Staff Donald Regan" from "Chief of Staff Donald Regan"); a surname that
+/// is also a given name ("Trevor Manuel") stays whole.
 fn from_given_name(t: &Titles, words: Vec<String>) -> Vec<String> {
     match words.iter().position(|w| t.is_given(w)) {
-        Some(k) if k > 0 && !words[..k].iter().any(|w| w.contains('.')) => words[k..].to_vec(),
+        Some(k) if k > 0 && k + 1 < words.len() && !words[..k].iter().any(|w| w.contains('.')) => {
+            words[k..].to_vec()
+        }
         _ => words,
     }
 }

@@ -243,6 +243,7 @@ mod tests {
             ("Foreign Minister Gemba arrived.", &[]),
             ("Foreign Minister Gemba arrived. Gemba said so.", &["Gemba"]),
             ("Energy Minister Subroto said.", &["Subroto"]),
+            ("Finance Minister Trevor Manuel said.", &["Trevor Manuel"]),
             ("its unit, Premier Auction Services, booked more", &[]),
             ("Vice-Premier Yao Yilin announced it.", &[]),
             (
