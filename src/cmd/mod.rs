@@ -42,6 +42,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Index(a) => index::run(a),
         Command::Search(a) => search::run(a),
+        Command::Similar(a) => search::similar(a),
         Command::Parse(a) => parse::run(a),
         Command::Schema(a) => schema::run(a),
         Command::Show(a) => show::run(a),

@@ -7,9 +7,10 @@
 use crate::common::*;
 use std::path::Path;
 
-const SUBCOMMANDS: [&str; 10] = [
+const SUBCOMMANDS: [&str; 11] = [
     "index",
     "search",
+    "similar",
     "parse",
     "schema",
     "show",

@@ -10,6 +10,7 @@ mod foundation;
 mod hostile;
 mod human;
 mod incremental;
+mod results;
 mod robust;
 mod search;
 mod serve;
