@@ -178,6 +178,14 @@ pub fn parse_file(text: &str, file: &str) -> Result<Vec<SavedQuery>, FileError> 
         if let Some((facet, _)) = r.top_facet.iter().find(|(_, v)| v.trim().is_empty()) {
             return Err(at(format!("top_facet.{} is empty", facet.name())));
         }
+        if let Some(v) = r.top_facet.get(&Facet::Country)
+            && let Err(e) = search::query::resolve_country(v.trim())
+        {
+            return Err(at(format!(
+                "top_facet.country: {e} ({})",
+                search::query::COUNTRY_HINT
+            )));
+        }
         out.push(SavedQuery {
             name,
             q: r.q,
@@ -275,17 +283,14 @@ pub fn judge(q: &SavedQuery, o: &Observed) -> Vec<String> {
         };
         // A tie for the top place passes: each tied value is "the" top value.
         let tops: Vec<&FacetCount> = counts.iter().filter(|c| c.count == max).collect();
-        if !tops
-            .iter()
-            .any(|c| c.value.eq_ignore_ascii_case(want.trim()))
-        {
+        if !tops.iter().any(|c| is_wanted(*facet, c, want)) {
             let got: Vec<String> = tops
                 .iter()
                 .map(|c| format!("{} ({})", c.value, c.count))
                 .collect();
             let own = counts
                 .iter()
-                .find(|c| c.value.eq_ignore_ascii_case(want.trim()))
+                .find(|c| is_wanted(*facet, c, want))
                 .map_or(0, |c| c.count);
             why.push(format!(
                 "top {} is {}, expected {want} ({own})",
@@ -295,6 +300,20 @@ pub fn judge(q: &SavedQuery, o: &Observed) -> Vec<String> {
         }
     }
     why
+}
+
+/// Is this facet value the one a saved query names? A country goes through
+/// the gazetteer like `--country` and `country:` ("BR", "Brazil" and
+/// "brazilian" are one country).
+fn is_wanted(facet: Facet, c: &FacetCount, want: &str) -> bool {
+    let want = want.trim();
+    if c.value.eq_ignore_ascii_case(want) {
+        return true;
+    }
+    facet == Facet::Country
+        && c.code.as_deref().is_some_and(|code| {
+            search::query::resolve_country(want).is_ok_and(|w| w.eq_ignore_ascii_case(code))
+        })
 }
 
 fn rank_of(ranked: &[String], id: &str) -> Option<usize> {
@@ -483,6 +502,10 @@ top_facet = { country = "Japan", section = "energy" }"#);
                 "unknown variant `colour`",
             ),
             (
+                "[[query]]\nname = \"a\"\nq = \"x\"\ntop_facet = { country = \"narnia\" }\n",
+                "top_facet.country: unknown country 'narnia'",
+            ),
+            (
                 "[[query]]\nname = \"a\"\nq = \"x\"\ndefault_operator = \"xor\"\n",
                 "unknown variant `xor`",
             ),
@@ -594,6 +617,28 @@ top_facet = { country = "Japan", section = "energy" }"#);
         assert_eq!(
             judge(&q("top_facet = { minister = \"Kan\" }"), &o),
             ["top minister is none (no hit has one), expected Kan"]
+        );
+    }
+
+    #[test]
+    fn top_country_resolves_through_the_gazetteer() {
+        let mut o = seen(3, &[]);
+        let country = |value: &str, code: &str, count| FacetCount {
+            value: value.to_string(),
+            code: Some(code.to_string()),
+            count,
+        };
+        o.facets.insert(
+            Facet::Country,
+            vec![country("Brazil", "BR", 86), country("Japan", "JP", 3)],
+        );
+        for want in ["BR", "br", "Brazil", "brazilian"] {
+            let toml = format!("top_facet = {{ country = \"{want}\" }}");
+            assert!(judge(&q(&toml), &o).is_empty(), "{want}");
+        }
+        assert_eq!(
+            judge(&q("top_facet = { country = \"JP\" }"), &o),
+            ["top country is Brazil (86), expected JP (3)"]
         );
     }
 }

@@ -151,60 +151,152 @@ fn place_preposition(text: &str, start: usize) -> bool {
     })
 }
 
-/// Turn raw hits into country mentions.
-pub fn mentions(text: &str, hits: &[Hit]) -> Vec<Mention> {
+/// Reuters marks company names with angle brackets ("<Georgia Gulf Corp>",
+/// "<E.C. Jordan and Co>"): a country word inside names no country.
+fn in_company_mark(text: &str, start: usize, end: usize) -> bool {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let open = text[line_start..start]
+        .rfind(['<', '>'])
+        .is_some_and(|i| text[line_start + i..].starts_with('<'));
+    open && text[end..]
+        .split('\n')
+        .next()
+        .is_some_and(|rest| rest.find('>').is_some_and(|i| !rest[..i].contains('<')))
+}
+
+/// "Jordan and Co", "Jordan & Co.": a firm.
+fn firm_after(text: &str, end: usize) -> bool {
+    let rest = &text[end..];
+    [
+        "and Co",
+        "& Co",
+        "and Company",
+        "& Company",
+        "and Sons",
+        "& Sons",
+    ]
+    .iter()
+    .any(|f| {
+        rest.strip_prefix(' ')
+            .and_then(|r| r.strip_prefix(f))
+            .is_some_and(|r| !r.starts_with(char::is_alphanumeric))
+    })
+}
+
+/// "Subs: Macken, Weaver, Onuoha, Jordan": a list of surnames, in which a
+/// country word that is also a name is one of them.
+fn in_name_list(text: &str, start: usize, found: &[Mention]) -> bool {
+    text::token_before(text, start).is_some_and(|p| {
+        text[p.start + p.word.len()..p.raw_end].starts_with(',')
+            && text::is_name_word(p.word)
+            && !found.iter().any(|m| m.start <= p.start && p.start < m.end)
+            && !gazetteer::titles().is_keyword(p.word)
+    })
+}
+
+/// What a trap alias ("!Jordan", "~Georgia") is at this hit.
+#[derive(PartialEq, Eq)]
+enum Trap {
+    /// The country, as far as the words around it tell.
+    Country,
+    /// A person ("Michael Jordan", "Onuoha, Jordan").
+    Person,
+    /// A firm or other name ("Georgia Gulf", "Jordan and Co").
+    Other,
+}
+
+fn trap_at(text: &str, a: &Alias, h: &Hit, found: &[Mention]) -> Trap {
+    if !(a.person_trap || a.context_trap) {
+        return Trap::Country;
+    }
+    // "GEORGIA GULF SAYS": capitals hide what the word is.
+    if !text[h.start..h.end].chars().any(char::is_lowercase) {
+        return Trap::Other;
+    }
+    let named = next_to_name(text, h.start, h.end);
+    if a.person_trap && (named || in_name_list(text, h.start, found)) {
+        return Trap::Person;
+    }
+    if named || firm_after(text, h.end) {
+        return Trap::Other;
+    }
+    Trap::Country
+}
+
+/// Country mentions before the article-wide rules, with what those rules
+/// need: which are trap aliases, which capitals may stand for a former state.
+#[derive(Default)]
+struct Raw {
+    out: Vec<Mention>,
+    persons: Vec<u16>,
+    former_pending: Vec<(usize, u16)>,
+    trapped: Vec<usize>,
+    ctx_trapped: Vec<usize>,
+}
+
+fn raw_mentions(text: &str, hits: &[Hit]) -> Raw {
     let g = gazetteer::countries();
     let m = gazetteer::matcher();
-    let mut out: Vec<Mention> = Vec::with_capacity(hits.len());
-    let mut persons: Vec<u16> = Vec::new();
-    let mut former_pending: Vec<(usize, u16)> = Vec::new();
-    let mut trapped: Vec<usize> = Vec::new();
-    let mut ctx_trapped: Vec<usize> = Vec::new();
+    let mut r = Raw {
+        out: Vec::with_capacity(hits.len()),
+        ..Raw::default()
+    };
     for h in hits {
         let Some((_, pat)) = m.pats.get(h.pat as usize) else {
             continue;
+        };
+        let mention = |country| Mention {
+            start: h.start,
+            end: h.end,
+            country,
         };
         match pat {
             Pat::Alias(i) => {
                 let Some(a) = g.aliases.get(*i as usize) else {
                     continue;
                 };
-                if shouted(text, a, h.start, h.end) {
+                if shouted(text, a, h.start, h.end) || in_company_mark(text, h.start, h.end) {
                     continue;
                 }
-                if a.person_trap {
-                    if next_to_name(text, h.start, h.end) {
-                        persons.push(a.country);
+                match trap_at(text, a, h, &r.out) {
+                    Trap::Person => {
+                        r.persons.push(a.country);
                         continue;
                     }
-                    trapped.push(out.len());
+                    Trap::Other => continue,
+                    Trap::Country => {}
+                }
+                if a.person_trap {
+                    r.trapped.push(r.out.len());
                 }
                 if a.context_trap {
-                    ctx_trapped.push(out.len());
+                    r.ctx_trapped.push(r.out.len());
                 }
                 if let Some(f) = a.former {
-                    former_pending.push((out.len(), f));
+                    r.former_pending.push((r.out.len(), f));
                 }
-                out.push(Mention {
-                    start: h.start,
-                    end: h.end,
-                    country: a.country,
-                });
+                r.out.push(mention(a.country));
             }
             Pat::Multi(i) => {
                 if let Some((_, codes)) = g.multi.get(*i as usize) {
-                    for &c in codes {
-                        out.push(Mention {
-                            start: h.start,
-                            end: h.end,
-                            country: c,
-                        });
-                    }
+                    r.out.extend(codes.iter().map(|&c| mention(c)));
                 }
             }
             Pat::Block | Pat::Title(_) => {}
         }
     }
+    r
+}
+
+/// Turn raw hits into country mentions.
+pub fn mentions(text: &str, hits: &[Hit]) -> Vec<Mention> {
+    let Raw {
+        mut out,
+        persons,
+        former_pending,
+        trapped,
+        ctx_trapped,
+    } = raw_mentions(text, hits);
     // "Moscow" is the Soviet Union in an article that names it.
     for (i, f) in former_pending {
         if out.iter().any(|m| m.country == f)
@@ -218,8 +310,9 @@ pub fn mentions(text: &str, hits: &[Hit]) -> Vec<Mention> {
     let mut drop: Vec<usize> = ctx_trapped
         .into_iter()
         .filter(|&i| {
-            out.get(i)
-                .is_some_and(|m| context_rejects(text, m.country, &out))
+            out.get(i).is_some_and(|m| {
+                context_rejects(text, m.country, &out) && !listed_with_country(text, m, &out)
+            })
         })
         .collect();
     // Once "Michael Jordan" is seen, a bare "Jordan" is him too, unless it
@@ -241,14 +334,46 @@ pub fn mentions(text: &str, hits: &[Hit]) -> Vec<Mention> {
     out
 }
 
-/// A context word is a phrase of the text, or `@XX`: the article names XX.
+/// "Georgia and Russia", "Russia, Georgia": a country word in a list with
+/// another country is one too.
+fn listed_with_country(text: &str, m: &Mention, found: &[Mention]) -> bool {
+    let other = |pos: usize| {
+        found
+            .iter()
+            .any(|o| o.country != m.country && o.start <= pos && pos < o.end.max(o.start + 1))
+    };
+    let joined = |between: &str| {
+        let b = between.trim();
+        b == "," || b == "and" || b == "or" || b == "&"
+    };
+    let before = text::token_before(text, m.start).and_then(|p| {
+        let prev = if p.word == "and" || p.word == "or" {
+            text::token_before(text, p.raw_start)?
+        } else {
+            p
+        };
+        Some(joined(&text[prev.end()..m.start]) && other(prev.start))
+    });
+    let after = text::token_after(text, m.end).and_then(|n| {
+        let next = if n.word == "and" || n.word == "or" {
+            text::token_after(text, n.raw_end)?
+        } else {
+            n
+        };
+        Some(joined(&text[m.end..next.start]) && other(next.start))
+    });
+    before == Some(true) || after == Some(true)
+}
+
+/// A context word is a phrase of the text, `@XX`: the article names XX, or
+/// `*`: always.
 fn context_rejects(text: &str, country: u16, found: &[Mention]) -> bool {
     let g = gazetteer::countries();
     let present = |w: &str| match w.strip_prefix('@') {
         Some(code) => g
             .index_of(code)
             .is_some_and(|i| found.iter().any(|m| m.country == i)),
-        None => text.contains(w),
+        None => w == "*" || text.contains(w),
     };
     g.context
         .iter()

@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 const COUNTRIES_TSV: &str = include_str!("../../schema/countries.tsv");
 const MINISTERS_TOML: &str = include_str!("../../schema/ministers.toml");
+const GIVEN_NAMES: &str = include_str!("../../schema/given-names.txt");
 
 /// How an alias names its country.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,72 +79,89 @@ fn list(col: Option<&'static str>) -> impl Iterator<Item = &'static str> {
         .filter(|s| !s.is_empty())
 }
 
+/// The columns of one country line.
+struct CountryLine {
+    code: &'static str,
+    name: &'static str,
+    names: Option<&'static str>,
+    adjs: Option<&'static str>,
+    caps: Option<&'static str>,
+}
+
+/// Add a country and its aliases; a capital's former state (`^XX`) is
+/// noted in `pending_former`, as former states are listed after their
+/// successors.
+fn push_country(
+    c: &mut Countries,
+    l: &CountryLine,
+    pending_former: &mut Vec<(usize, &'static str)>,
+) {
+    let idx = c.defs.len() as u16;
+    c.defs.push(CountryDef {
+        code: l.code,
+        name: l.name,
+    });
+    // The canonical name is an alias unless a flagged spelling of it
+    // follows in the names column.
+    let flagged = list(l.names).any(|n| n.trim_start_matches(['!', '~']) == l.name && n != l.name);
+    let all = (!flagged)
+        .then_some((l.name, AliasKind::Name))
+        .into_iter()
+        .chain(list(l.names).map(|n| (n, AliasKind::Name)))
+        .chain(list(l.adjs).map(|a| (a, AliasKind::Adjective)))
+        .chain(list(l.caps).map(|k| (k, AliasKind::Capital)));
+    for (raw, kind) in all {
+        let mut text = raw.trim_start_matches(['!', '~']);
+        if let Some((t, f)) = text.split_once('^') {
+            text = t;
+            pending_former.push((c.aliases.len(), f));
+        }
+        c.aliases.push(Alias {
+            text,
+            country: idx,
+            kind,
+            person_trap: raw.starts_with('!'),
+            context_trap: raw.starts_with('~'),
+            former: None,
+        });
+    }
+}
+
 /// Parse the embedded TSV. The file is ours and checked by tests, so a bad
 /// line is skipped rather than reported (there is no user to report to).
+/// Former states, context rules and multi-country phrases refer to codes
+/// by name, so they are resolved once every country is known.
 fn parse_countries(src: &'static str) -> Countries {
     let mut c = Countries::default();
     let mut pending_context: Vec<(&'static str, &'static str, &'static str)> = Vec::new();
     let mut pending_former: Vec<(usize, &'static str)> = Vec::new();
-    // Several countries under one name (`KR+KP`): resolved once all are known.
-    let mut pending_multi: Vec<(&'static str, Option<&'static str>)> = Vec::new();
+    let mut pending_multi: Vec<(&'static str, &'static str)> = Vec::new();
     for line in src.lines() {
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
         }
         let mut cols = line.split('\t');
         let Some(code) = cols.next() else { continue };
-        let name = cols.next().unwrap_or("");
-        let names = cols.next();
-        let adjs = cols.next();
-        let caps = cols.next();
+        let l = CountryLine {
+            code,
+            name: cols.next().unwrap_or(""),
+            names: cols.next(),
+            adjs: cols.next(),
+            caps: cols.next(),
+        };
         if code == "-" {
-            c.blockers.extend(list(names));
-            continue;
-        }
-        if let Some(target) = code.strip_prefix('?') {
-            pending_context.push((target, names.unwrap_or(""), adjs.unwrap_or("")));
-            continue;
-        }
-        if code.contains('+') {
-            pending_multi.push((code, names));
-            continue;
-        }
-        let idx = c.defs.len() as u16;
-        c.defs.push(CountryDef { code, name });
-        // The canonical name is an alias unless a flagged spelling of it
-        // follows in the names column.
-        let flagged = list(names).any(|n| n.trim_start_matches(['!', '~']) == name && n != name);
-        let all = (!flagged)
-            .then_some((name, AliasKind::Name))
-            .into_iter()
-            .chain(list(names).map(|n| (n, AliasKind::Name)))
-            .chain(list(adjs).map(|a| (a, AliasKind::Adjective)))
-            .chain(list(caps).map(|k| (k, AliasKind::Capital)));
-        for (raw, kind) in all {
-            let mut text = raw;
-            let person_trap = text.starts_with('!');
-            let context_trap = text.starts_with('~');
-            text = text.trim_start_matches(['!', '~']);
-            if let Some((t, f)) = text.split_once('^') {
-                text = t;
-                // Former states are listed after their successors.
-                pending_former.push((c.aliases.len(), f));
-            }
-            c.aliases.push(Alias {
-                text,
-                country: idx,
-                kind,
-                person_trap,
-                context_trap,
-                former: None,
-            });
+            c.blockers.extend(list(l.names));
+        } else if let Some(target) = code.strip_prefix('?') {
+            pending_context.push((target, l.names.unwrap_or(""), l.adjs.unwrap_or("")));
+        } else if code.contains('+') {
+            pending_multi.extend(list(l.names).map(|alias| (alias, code)));
+        } else {
+            push_country(&mut c, &l, &mut pending_former);
         }
     }
-    for (codes, names) in pending_multi {
-        let idx: Vec<u16> = codes.split('+').filter_map(|k| c.index_of(k)).collect();
-        for alias in list(names) {
-            c.multi.push((alias, idx.clone()));
-        }
+    for (alias, codes) in pending_multi {
+        let idx = codes.split('+').filter_map(|k| c.index_of(k)).collect();
+        c.multi.push((alias, idx));
     }
     for (alias, code) in pending_former {
         let idx = c.index_of(code);
@@ -211,6 +229,30 @@ pub struct Rules {
     pub reject_after: Vec<String>,
     pub honorifics: Vec<String>,
     pub determiners: Vec<String>,
+    /// Words that may continue a portfolio after "Minister of/for" without
+    /// being portfolio words elsewhere ("Young People and Families").
+    #[serde(default)]
+    pub portfolio_tail: Vec<String>,
+    /// Capitalised words that are never part of a person's name.
+    #[serde(default)]
+    pub not_name: Vec<String>,
+    /// Words right after a name that make it an organisation ("Corp").
+    #[serde(default)]
+    pub org_after: Vec<String>,
+    /// Words right before "X, the minister" that make X a place ("in").
+    #[serde(default)]
+    pub place_before: Vec<String>,
+    /// Verbs whose subject is a person ("Subroto said").
+    #[serde(default)]
+    pub speech_verbs: Vec<String>,
+}
+
+/// A well-known office holder: the country a bare title stands for when it
+/// is theirs ("Chancellor Helmut Kohl" is Germany's, so not a minister).
+#[derive(Debug, Deserialize)]
+pub struct Holder {
+    pub name: String,
+    pub code: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -219,6 +261,8 @@ struct MinistersFile {
     rules: Rules,
     #[serde(default)]
     role_country: Vec<RoleCountry>,
+    #[serde(default)]
+    holder: Vec<Holder>,
 }
 
 /// The ministerial-title gazetteer.
@@ -227,6 +271,9 @@ pub struct Titles {
     pub keywords: Vec<(String, TitleKind)>,
     pub rules: Rules,
     pub role_country: Vec<RoleCountry>,
+    pub holders: Vec<Holder>,
+    /// Given names (`schema/given-names.txt`).
+    pub given: std::collections::HashSet<&'static str>,
 }
 
 impl Titles {
@@ -244,6 +291,44 @@ impl Titles {
     }
     pub fn is_honorific(&self, word: &str) -> bool {
         self.rules.honorifics.iter().any(|w| w == word)
+    }
+    pub fn is_portfolio_tail(&self, word: &str) -> bool {
+        Self::in_list(&self.rules.portfolio_tail, word)
+    }
+    pub fn is_not_name(&self, word: &str) -> bool {
+        self.rules.not_name.iter().any(|w| w == word)
+    }
+    pub fn is_org_after(&self, word: &str) -> bool {
+        self.rules.org_after.iter().any(|w| w == word)
+    }
+    pub fn is_place_before(&self, word: &str) -> bool {
+        Self::in_list(&self.rules.place_before, word)
+    }
+    pub fn is_speech_verb(&self, word: &str) -> bool {
+        self.rules.speech_verbs.iter().any(|w| w == word)
+    }
+    pub fn is_given(&self, word: &str) -> bool {
+        self.given.contains(word)
+    }
+    /// The country of a well-known office holder: by full name, or by a lone
+    /// surname whose holders all share one country.
+    pub fn holder_code(&self, name: &[String]) -> Option<&str> {
+        let last = name.last()?;
+        let full = name.join(" ");
+        if let Some(h) = self.holders.iter().find(|h| h.name == full) {
+            return Some(&h.code);
+        }
+        if name.len() > 1 {
+            return None;
+        }
+        // A lone surname: the code all holders of that surname share.
+        let mut codes = self
+            .holders
+            .iter()
+            .filter(|h| h.name.rsplit(' ').next() == Some(last.as_str()))
+            .map(|h| h.code.as_str());
+        let first = codes.next()?;
+        codes.all(|c| c == first).then_some(first)
     }
     pub fn is_keyword(&self, word: &str) -> bool {
         self.keywords
@@ -288,9 +373,19 @@ pub fn titles() -> &'static Titles {
                     r
                 })
                 .collect(),
+            holders: f.holder,
+            given: given_names(),
         },
         Err(_) => Titles::default(),
     })
+}
+
+fn given_names() -> std::collections::HashSet<&'static str> {
+    GIVEN_NAMES
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
 }
 
 /// What a pattern of the automaton stands for.

@@ -236,6 +236,7 @@ fn check_reports_failures_and_exits_1() {
 name = "passes"
 q = "Fukushima"
 min_hits = 1
+top_facet = { country = "JP" }
 
 [[query]]
 name = "wrong <first> & too few"

@@ -9,10 +9,10 @@ use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-const MINISTERS_P: f64 = 0.90;
-const MINISTERS_R: f64 = 0.85;
+const MINISTERS_P: f64 = 0.95;
+const MINISTERS_R: f64 = 0.92;
 const COUNTRIES_P: f64 = 0.95;
-const COUNTRIES_R: f64 = 0.92;
+const COUNTRIES_R: f64 = 0.95;
 
 #[derive(Deserialize)]
 struct ArticleLabel {
