@@ -12,6 +12,7 @@
 //! [`index`] and [`search`] know tantivy.
 
 pub mod article;
+pub mod backend;
 pub mod check;
 pub mod cli;
 pub mod cmd;
@@ -23,5 +24,6 @@ pub mod extract;
 pub mod index;
 pub mod model;
 pub mod pipeline;
+pub mod remote;
 pub mod render;
 pub mod search;

@@ -4,12 +4,12 @@
 //! (`schema/check-output.schema.json`). Exit 0 when all pass, 1 when some
 //! fail, 2 when the file or a query cannot be run.
 
+use crate::backend::Backend;
 use crate::check::{self, Observed, Operator, SavedQuery};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::exit::Outcome;
-use crate::index::NewsIndex;
 use crate::render::sanitize;
-use crate::search::{self, DefaultOperator, Request};
+use crate::search::{DefaultOperator, Request};
 use anyhow::Context;
 use serde_json::{Value, json};
 use std::io::Write;
@@ -41,9 +41,12 @@ pub fn run(a: CheckArgs) -> anyhow::Result<Outcome> {
     let text = std::fs::read_to_string(&a.queries)
         .with_context(|| format!("cannot read saved queries from {file}"))?;
     let queries = check::parse_file(&text, &file)?;
-    let ix = NewsIndex::open(&a.location.resolve())?;
+    let ix = crate::cmd::backend(&a.location, &a.target)?;
     let start = Instant::now();
-    let verdicts: Vec<Verdict> = queries.into_iter().map(|q| run_one(&ix, q)).collect();
+    let verdicts: Vec<Verdict> = queries
+        .into_iter()
+        .map(|q| run_one(ix.as_ref(), q))
+        .collect();
     let elapsed = start.elapsed().as_secs_f64();
 
     let mut out = std::io::stdout().lock();
@@ -70,7 +73,7 @@ pub fn run(a: CheckArgs) -> anyhow::Result<Outcome> {
     })
 }
 
-fn run_one(ix: &NewsIndex, q: SavedQuery) -> Verdict {
+fn run_one(ix: &dyn Backend, q: SavedQuery) -> Verdict {
     let start = Instant::now();
     let (total_hits, failures, error) = match observe(ix, &q) {
         Ok(o) => (o.total_hits, check::judge(&q, &o), None),
@@ -86,7 +89,7 @@ fn run_one(ix: &NewsIndex, q: SavedQuery) -> Verdict {
 }
 
 /// Run the query, fetching as many ranked hits as its expectations need.
-fn observe(ix: &NewsIndex, q: &SavedQuery) -> anyhow::Result<Observed> {
+fn observe(ix: &dyn Backend, q: &SavedQuery) -> anyhow::Result<Observed> {
     let mut req = Request {
         query: q.q.clone(),
         limit: q.window(),
@@ -98,10 +101,10 @@ fn observe(ix: &NewsIndex, q: &SavedQuery) -> anyhow::Result<Observed> {
         snippet_chars: 1,
         ..Request::default()
     };
-    let mut results = search::search(ix, &req)?;
+    let mut results = ix.search(&req)?;
     if q.needs_all_hits() && results.total_hits > results.hits.len() {
         req.limit = results.total_hits;
-        results = search::search(ix, &req)?;
+        results = ix.search(&req)?;
     }
     let docs: Vec<&crate::document::StoredDoc> = results.hits.iter().map(|h| &h.doc).collect();
     let facets = q
@@ -111,7 +114,7 @@ fn observe(ix: &NewsIndex, q: &SavedQuery) -> anyhow::Result<Observed> {
         .collect();
     let mut unknown_ids = std::collections::HashSet::new();
     for id in q.named_ids() {
-        if search::get_by_id(ix, id)?.is_none() {
+        if ix.get_by_id(id)?.is_none() {
             unknown_ids.insert(id.clone());
         }
     }

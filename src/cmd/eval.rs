@@ -3,12 +3,12 @@
 //! (`schema/eval-output.schema.json`); `--min-*` thresholds turn a drop in
 //! ranking quality into exit 1 for CI. File formats and metrics: `crate::eval`.
 
+use crate::backend::Backend;
 use crate::cli::{EvalArgs, Operator, SummaryFormat};
 use crate::eval::{self, Metrics, Topic};
 use crate::exit::Outcome;
-use crate::index::NewsIndex;
 use crate::render::sanitize;
-use crate::search::{self, DefaultOperator, Request};
+use crate::search::{DefaultOperator, Request};
 use anyhow::Context;
 use serde_json::{Value, json};
 use std::io::Write;
@@ -60,8 +60,8 @@ pub fn run(a: EvalArgs) -> anyhow::Result<Outcome> {
             );
         }
     }
-    let ix = NewsIndex::open(&a.location.resolve())?;
-    warn_unknown_docs(&ix, &qrels, &rfile)?;
+    let ix = crate::cmd::backend(&a.location, &a.target)?;
+    warn_unknown_docs(ix.as_ref(), &qrels, &rfile)?;
     let k = usize::try_from(a.k).unwrap_or(usize::MAX);
     let depth = usize::try_from(a.depth).unwrap_or(usize::MAX).max(k);
 
@@ -87,7 +87,8 @@ pub fn run(a: EvalArgs) -> anyhow::Result<Outcome> {
             snippet_chars: 1,
             ..Request::default()
         };
-        let results = search::search(&ix, &req)
+        let results = ix
+            .search(&req)
             .with_context(|| format!("{qfile}:{}: query {}", t.line, t.id))?;
         let ranked: Vec<String> = results.hits.iter().map(|h| h.doc.id.clone()).collect();
         scored.push(Scored {
@@ -145,7 +146,7 @@ pub fn run(a: EvalArgs) -> anyhow::Result<Outcome> {
 
 /// Judged ids the index lacks are most often typos or an index of another
 /// corpus; they quietly lower every metric, so say so.
-fn warn_unknown_docs(ix: &NewsIndex, qrels: &eval::Qrels, rfile: &str) -> anyhow::Result<()> {
+fn warn_unknown_docs(ix: &dyn Backend, qrels: &eval::Qrels, rfile: &str) -> anyhow::Result<()> {
     let mut ids: Vec<&String> = qrels
         .values()
         .flat_map(|j| j.iter().filter(|(_, g)| **g > 0).map(|(id, _)| id))
@@ -154,7 +155,7 @@ fn warn_unknown_docs(ix: &NewsIndex, qrels: &eval::Qrels, rfile: &str) -> anyhow
     ids.dedup();
     let mut missing = Vec::new();
     for id in ids {
-        if search::get_by_id(ix, id)?.is_none() {
+        if ix.get_by_id(id)?.is_none() {
             missing.push(sanitize(id, false));
         }
     }

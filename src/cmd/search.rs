@@ -4,17 +4,21 @@
 
 use crate::cli::{FacetName, OutputFormat, SearchArgs, SortBy};
 use crate::exit::Outcome;
-use crate::index::NewsIndex;
 use crate::render::{self, Color};
 use crate::search::build::Filters;
 use crate::search::facets::Facet;
 use crate::search::query::{COUNTRY_HINT, flag_date, resolve_country};
-use crate::search::{self, DefaultOperator, Request, Sort};
+use crate::search::{DefaultOperator, Request, Sort};
 use anyhow::{Context, anyhow};
 use std::io::{IsTerminal, Write};
 
 pub fn run(a: SearchArgs) -> anyhow::Result<Outcome> {
     let req = request(&a)?;
+    let remote = a.target.urls().map_err(anyhow::Error::msg)?;
+    anyhow::ensure!(
+        remote.is_none() || a.corpus.is_none(),
+        "--corpus brings a local index up to date; with --remote, send the corpus with `newsidx push` instead"
+    );
     let index_dir = match (&a.location.index, &a.corpus) {
         (Some(dir), _) => dir.clone(),
         (None, Some(corpus)) => corpus.join(".newsidx"),
@@ -25,8 +29,10 @@ pub fn run(a: SearchArgs) -> anyhow::Result<Outcome> {
             format!("cannot bring the index of {} up to date", corpus.display())
         })?;
     }
-    let ix = NewsIndex::open(&index_dir)?;
-    let results = search::search(&ix, &req)?;
+    let location = crate::cli::IndexLocation {
+        index: Some(index_dir),
+    };
+    let results = crate::cmd::backend(&location, &a.target)?.search(&req)?;
 
     let stdout = std::io::stdout();
     let color = Color::resolve(a.color, stdout.is_terminal());

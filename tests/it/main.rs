@@ -7,6 +7,7 @@ mod extraction;
 mod formats;
 mod foundation;
 mod incremental;
+mod remote;
 mod robust;
 mod search;
 mod trouble;
