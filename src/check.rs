@@ -1,7 +1,8 @@
 //! Saved queries with expectations (`newsidx check QUERIES.toml`): the file
-//! format, and the judgment of one query's plain results against its
-//! expectations. Pure: no index, no filesystem — `cmd::check` runs the
-//! searches and hands the results here.
+//! format, the judgment of one query's plain results against its
+//! expectations (pure), and [`run`], which asks `search` for what judging
+//! needs — the hits in the window, facet counts over every match — and
+//! returns a [`Verdict`] per query for `render::check`.
 //!
 //! ```toml
 //! [[query]]
@@ -17,37 +18,14 @@
 //! top_facet = { section = "energy" } # most frequent value among all hits
 //! ```
 
-use crate::document::StoredDoc;
+use crate::backend::Backend;
+use crate::search::facets::Facet;
+use crate::search::hit::FacetCount;
+use crate::search::{DefaultOperator, Request};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
-
-/// How bare terms of a saved query combine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Operator {
-    And,
-    Or,
-}
-
-/// A field whose most frequent value among a query's hits can be expected.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Facet {
-    Country,
-    Minister,
-    Section,
-}
-
-impl Facet {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Facet::Country => "country",
-            Facet::Minister => "minister",
-            Facet::Section => "section",
-        }
-    }
-}
+use std::time::Instant;
 
 /// One saved query and what its results must look like.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,7 +34,7 @@ pub struct SavedQuery {
     pub q: String,
     /// 1-based line of the query's `name` in the file.
     pub line: usize,
-    pub default_operator: Option<Operator>,
+    pub default_operator: Option<DefaultOperator>,
     pub min_hits: Option<usize>,
     pub max_hits: Option<usize>,
     pub first: Option<String>,
@@ -76,9 +54,10 @@ impl SavedQuery {
     }
 
     /// Whether judging this query needs the ids of every matching document,
-    /// not only the first `top_k`.
+    /// not only the first `top_k` (facets are counted over every match
+    /// without them).
     pub fn needs_all_hits(&self) -> bool {
-        !self.must_not_include.is_empty() || !self.top_facet.is_empty()
+        !self.must_not_include.is_empty()
     }
 
     /// How many ranked hits judging needs when not all of them.
@@ -112,7 +91,7 @@ struct RawFile {
 struct RawQuery {
     name: toml::Spanned<String>,
     q: String,
-    default_operator: Option<Operator>,
+    default_operator: Option<DefaultOperator>,
     min_hits: Option<usize>,
     max_hits: Option<usize>,
     first: Option<String>,
@@ -197,7 +176,7 @@ pub fn parse_file(text: &str, file: &str) -> Result<Vec<SavedQuery>, FileError> 
             )));
         }
         if let Some((facet, _)) = r.top_facet.iter().find(|(_, v)| v.trim().is_empty()) {
-            return Err(at(format!("top_facet.{} is empty", facet.as_str())));
+            return Err(at(format!("top_facet.{} is empty", facet.name())));
         }
         out.push(SavedQuery {
             name,
@@ -229,34 +208,12 @@ pub struct Observed {
     /// Ids of the ranked hits fetched (all of them when the query
     /// [`needs_all_hits`](SavedQuery::needs_all_hits)).
     pub ranked: Vec<String>,
-    /// Counts per facet value over all matching documents, largest first.
-    pub facets: BTreeMap<Facet, Vec<(String, u64)>>,
+    /// Counts of every value per facet over all matching documents, largest
+    /// first, as `search` counts them.
+    pub facets: BTreeMap<Facet, Vec<FacetCount>>,
     /// Ids named by the expectations that no document of the index has:
     /// most likely typos, which must not let a query pass unnoticed.
     pub unknown_ids: HashSet<String>,
-}
-
-/// Count facet values over documents: each document counts once per value.
-/// Largest first, ties by value.
-pub fn facet_counts(docs: &[&StoredDoc], facet: Facet) -> Vec<(String, u64)> {
-    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
-    for d in docs {
-        let values: Vec<&str> = match facet {
-            Facet::Country => d.countries.iter().map(String::as_str).collect(),
-            Facet::Minister => d.ministers.iter().map(String::as_str).collect(),
-            Facet::Section => d.section.iter().map(String::as_str).collect(),
-        };
-        let unique: HashSet<&str> = values.into_iter().collect();
-        for v in unique {
-            *counts.entry(v).or_default() += 1;
-        }
-    }
-    let mut v: Vec<(String, u64)> = counts
-        .into_iter()
-        .map(|(k, n)| (k.to_string(), n))
-        .collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    v
 }
 
 /// Why a query failed, one reason per unmet expectation; empty means pass.
@@ -309,24 +266,30 @@ pub fn judge(q: &SavedQuery, o: &Observed) -> Vec<String> {
     }
     for (facet, want) in &q.top_facet {
         let counts = o.facets.get(facet).map(Vec::as_slice).unwrap_or(&[]);
-        let Some(max) = counts.first().map(|c| c.1) else {
+        let Some(max) = counts.first().map(|c| c.count) else {
             why.push(format!(
                 "top {} is none (no hit has one), expected {want}",
-                facet.as_str()
+                facet.name()
             ));
             continue;
         };
         // A tie for the top place passes: each tied value is "the" top value.
-        let tops: Vec<&(String, u64)> = counts.iter().filter(|c| c.1 == max).collect();
-        if !tops.iter().any(|c| c.0.eq_ignore_ascii_case(want.trim())) {
-            let got: Vec<String> = tops.iter().map(|c| format!("{} ({})", c.0, c.1)).collect();
+        let tops: Vec<&FacetCount> = counts.iter().filter(|c| c.count == max).collect();
+        if !tops
+            .iter()
+            .any(|c| c.value.eq_ignore_ascii_case(want.trim()))
+        {
+            let got: Vec<String> = tops
+                .iter()
+                .map(|c| format!("{} ({})", c.value, c.count))
+                .collect();
             let own = counts
                 .iter()
-                .find(|c| c.0.eq_ignore_ascii_case(want.trim()))
-                .map_or(0, |c| c.1);
+                .find(|c| c.value.eq_ignore_ascii_case(want.trim()))
+                .map_or(0, |c| c.count);
             why.push(format!(
                 "top {} is {}, expected {want} ({own})",
-                facet.as_str(),
+                facet.name(),
                 got.join(", ")
             ));
         }
@@ -338,23 +301,111 @@ fn rank_of(ranked: &[String], id: &str) -> Option<usize> {
     ranked.iter().position(|r| r == id).map(|i| i + 1)
 }
 
-/// Text for XML attribute values and character data.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // XML 1.0 forbids most control characters even as references.
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
-            c => out.push(c),
+/// How one saved query fared.
+#[derive(Debug)]
+pub struct Verdict {
+    pub query: SavedQuery,
+    pub total_hits: usize,
+    /// Unmet expectations; empty when the query passed.
+    pub failures: Vec<String>,
+    /// Set when the query could not run at all (e.g. a syntax error).
+    pub error: Option<String>,
+    pub took_ms: f64,
+}
+
+impl Verdict {
+    pub fn passed(&self) -> bool {
+        self.error.is_none() && self.failures.is_empty()
+    }
+}
+
+/// Every saved query's verdict, and how long they took together.
+#[derive(Debug)]
+pub struct Report {
+    pub verdicts: Vec<Verdict>,
+    pub took_ms: f64,
+}
+
+impl Report {
+    pub fn passed(&self) -> usize {
+        self.verdicts.iter().filter(|v| v.passed()).count()
+    }
+
+    pub fn failed(&self) -> usize {
+        self.verdicts.len() - self.passed()
+    }
+
+    /// Queries that could not run (each also counts as failed).
+    pub fn errors(&self) -> usize {
+        self.verdicts.iter().filter(|v| v.error.is_some()).count()
+    }
+}
+
+/// Run each saved query against `ix` and judge it; a query that cannot run
+/// is an error verdict, not the end of the run.
+pub fn run(ix: &dyn Backend, queries: Vec<SavedQuery>) -> Report {
+    let start = Instant::now();
+    let verdicts = queries.into_iter().map(|q| run_one(ix, q)).collect();
+    Report {
+        verdicts,
+        took_ms: start.elapsed().as_secs_f64() * 1000.0,
+    }
+}
+
+fn run_one(ix: &dyn Backend, q: SavedQuery) -> Verdict {
+    let start = Instant::now();
+    let (total_hits, failures, error) = match observe(ix, &q) {
+        Ok(o) => (o.total_hits, judge(&q, &o), None),
+        Err(e) => (0, Vec::new(), Some(format!("{e:#}"))),
+    };
+    Verdict {
+        query: q,
+        total_hits,
+        failures,
+        error,
+        took_ms: start.elapsed().as_secs_f64() * 1000.0,
+    }
+}
+
+/// Run the query once, with as many ranked hits as its expectations need
+/// and every value of the facets they name counted over all matches; a
+/// second time for every ranked id only when `must_not_include` needs them.
+fn observe(ix: &dyn Backend, q: &SavedQuery) -> anyhow::Result<Observed> {
+    let facets: Vec<Facet> = q.top_facet.keys().copied().collect();
+    let mut req = Request {
+        query: q.q.clone(),
+        limit: q.window(),
+        default_operator: q.default_operator.unwrap_or_default(),
+        facets: facets.clone(),
+        facet_values: usize::MAX,
+        // Judging never looks at snippets; keep them short and cheap.
+        snippet_chars: 1,
+        ..Request::default()
+    };
+    let mut results = ix.search(&req)?;
+    let counted = std::mem::take(&mut results.facets);
+    if q.needs_all_hits() && results.total_hits > results.hits.len() {
+        req.limit = results.total_hits;
+        req.facets.clear();
+        results = ix.search(&req)?;
+    }
+    let mut unknown_ids = HashSet::new();
+    for id in q.named_ids() {
+        if ix.get_by_id(id)?.is_none() {
+            unknown_ids.insert(id.clone());
         }
     }
-    out
+    Ok(Observed {
+        total_hits: results.total_hits,
+        ranked: results.hits.into_iter().map(|h| h.doc.id).collect(),
+        // `search` answers the facets in the order they were asked.
+        facets: facets
+            .into_iter()
+            .zip(counted)
+            .map(|(f, (_, counts))| (f, counts))
+            .collect(),
+        unknown_ids,
+    })
 }
 
 #[cfg(test)]
@@ -390,7 +441,7 @@ top_facet = { country = "Japan", section = "energy" }"#);
         assert_eq!(s.max_hits, Some(9));
         assert_eq!(s.first.as_deref(), Some("a"));
         assert_eq!(s.top_k, 3);
-        assert_eq!(s.default_operator, Some(Operator::Or));
+        assert_eq!(s.default_operator, Some(DefaultOperator::Or));
         assert_eq!(
             s.top_facet.get(&Facet::Country).map(String::as_str),
             Some("Japan")
@@ -504,12 +555,15 @@ top_facet = { country = "Japan", section = "energy" }"#);
         }
     }
 
-    fn doc(section: &str, countries: &[&str]) -> StoredDoc {
-        StoredDoc {
-            section: Some(section.to_string()),
-            countries: countries.iter().map(|s| s.to_string()).collect(),
-            ..StoredDoc::default()
-        }
+    fn counts(pairs: &[(&str, u64)]) -> Vec<FacetCount> {
+        pairs
+            .iter()
+            .map(|(v, n)| FacetCount {
+                value: v.to_string(),
+                code: None,
+                count: *n,
+            })
+            .collect()
     }
 
     #[test]
@@ -525,22 +579,12 @@ top_facet = { country = "Japan", section = "energy" }"#);
     }
 
     #[test]
-    fn top_facets_count_documents_and_accept_ties() {
-        let docs = [
-            doc("energy", &["Japan", "China"]),
-            doc("energy", &["Japan"]),
-            doc("science", &["China", "China"]),
-        ];
-        let refs: Vec<&StoredDoc> = docs.iter().collect();
-        let countries = facet_counts(&refs, Facet::Country);
-        assert_eq!(
-            countries,
-            [("China".to_string(), 2), ("Japan".to_string(), 2)]
-        );
+    fn top_facets_accept_ties() {
         let mut o = seen(3, &[]);
-        o.facets.insert(Facet::Country, countries);
         o.facets
-            .insert(Facet::Section, facet_counts(&refs, Facet::Section));
+            .insert(Facet::Country, counts(&[("China", 2), ("Japan", 2)]));
+        o.facets
+            .insert(Facet::Section, counts(&[("energy", 2), ("science", 1)]));
         assert!(judge(&q("top_facet = { country = \"japan\" }"), &o).is_empty());
         assert!(judge(&q("top_facet = { section = \"energy\" }"), &o).is_empty());
         assert_eq!(
@@ -550,14 +594,6 @@ top_facet = { country = "Japan", section = "energy" }"#);
         assert_eq!(
             judge(&q("top_facet = { minister = \"Kan\" }"), &o),
             ["top minister is none (no hit has one), expected Kan"]
-        );
-    }
-
-    #[test]
-    fn xml_escaping() {
-        assert_eq!(
-            xml_escape("a<b & \"c\" 'd'>\u{1b}"),
-            "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;\u{fffd}"
         );
     }
 }

@@ -187,6 +187,9 @@ pub struct IndexArgs {
     /// Skip files larger than this many bytes (suffixes K, M, G accepted)
     #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
     pub max_file_size: u64,
+    /// Skip a file whose parse takes longer than this many seconds (0: no limit)
+    #[arg(long, value_name = "SECS", default_value_t = crate::article::budget::DEFAULT_MAX_SECONDS)]
+    pub max_file_secs: u64,
     /// Follow symbolic links (with loop detection)
     #[arg(long)]
     pub follow_links: bool,
@@ -291,6 +294,14 @@ pub struct ParseArgs {
     /// Article files
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// The corpus the files belong to, for their ids, sections and dates
+    /// from their paths [default: the corpus of the index, if the file is in
+    /// it; else the nearest folder above the file that holds a .newsidx
+    /// index; else the file's own folder]
+    #[arg(long, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
+    #[command(flatten)]
+    pub location: IndexLocation,
     #[arg(long, value_enum, default_value_t)]
     pub format: SummaryFormat,
 }
@@ -428,6 +439,36 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         .map_err(|_| format!("{s:?} is not a size: write bytes or a number with K, M or G"))?;
     n.checked_mul(mult)
         .ok_or_else(|| format!("{s:?} is too large"))
+}
+
+// The library's own types for what the flags choose: clap stops here.
+
+impl From<Operator> for crate::search::DefaultOperator {
+    fn from(o: Operator) -> Self {
+        match o {
+            Operator::And => Self::And,
+            Operator::Or => Self::Or,
+        }
+    }
+}
+
+impl From<SortBy> for crate::search::Sort {
+    fn from(s: SortBy) -> Self {
+        match s {
+            SortBy::Score => Self::Score,
+            SortBy::Date => Self::Date,
+        }
+    }
+}
+
+impl From<FacetName> for crate::search::facets::Facet {
+    fn from(f: FacetName) -> Self {
+        match f {
+            FacetName::Country => Self::Country,
+            FacetName::Minister => Self::Minister,
+            FacetName::Section => Self::Section,
+        }
+    }
 }
 
 #[cfg(test)]

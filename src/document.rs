@@ -5,8 +5,9 @@
 
 use crate::article::{Article, Format};
 use crate::extract::{Extraction, MinisterRole};
+use crate::render::ser_date;
 use chrono::NaiveDate;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NewsDoc {
@@ -143,25 +144,6 @@ pub fn section_of(rel: &str) -> Option<String> {
     (!first.is_empty() && !rest.is_empty()).then(|| first.to_string())
 }
 
-pub fn ser_date<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
-    match d {
-        Some(d) => s.serialize_str(&d.format("%Y-%m-%d").to_string()),
-        None => s.serialize_none(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn section_is_first_folder() {
-        assert_eq!(section_of("energy/a.txt").as_deref(), Some("energy"));
-        assert_eq!(section_of("energy/2011/a.txt").as_deref(), Some("energy"));
-        assert_eq!(section_of("a.txt"), None);
-    }
-}
-
 /// A document as the index stores it (what `show` and search hits carry).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct StoredDoc {
@@ -181,4 +163,40 @@ pub struct StoredDoc {
     pub format: String,
     pub encoding: String,
     pub size: u64,
+}
+
+impl From<&NewsDoc> for StoredDoc {
+    /// What the index keeps of a document: `parse` shows a fresh document
+    /// exactly as `show` will once it is indexed.
+    fn from(d: &NewsDoc) -> StoredDoc {
+        StoredDoc {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            body: d.body.clone(),
+            credit: d.credit.clone(),
+            byline: d.byline.clone(),
+            url: d.url.clone(),
+            section: d.section.clone(),
+            date: d.date,
+            ministers: d.ministers.clone(),
+            minister_roles: d.minister_roles.clone(),
+            countries: d.countries.clone(),
+            country_codes: d.country_codes.clone(),
+            format: d.format.as_str().to_string(),
+            encoding: d.encoding.clone(),
+            size: d.size,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_is_first_folder() {
+        assert_eq!(section_of("energy/a.txt").as_deref(), Some("energy"));
+        assert_eq!(section_of("energy/2011/a.txt").as_deref(), Some("energy"));
+        assert_eq!(section_of("a.txt"), None);
+    }
 }

@@ -1,6 +1,6 @@
 //! Ranking quality from relevance judgments (`newsidx eval`): the two TSV
-//! file formats and the metrics. Pure: `cmd::eval` runs the searches and
-//! hands the ranked ids here.
+//! file formats, the metrics (pure), and [`evaluate`], which runs each judged
+//! query through `search` and scores its ranking. `render::eval` prints it.
 //!
 //! Files are UTF-8, one record a line, fields separated by a TAB; blank lines
 //! and lines starting with `#` are ignored, and a first line whose first field
@@ -19,6 +19,9 @@
 //! - nDCG@k: DCG@k / ideal DCG@k, with gain 2^grade − 1 and discount
 //!   log2(rank + 1); the ideal ranking orders all judged documents by grade.
 
+use crate::backend::Backend;
+use crate::search::{DefaultOperator, Request};
+use anyhow::Context;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
@@ -270,6 +273,180 @@ pub fn ndcg_at(ranked: &[String], judged: &HashMap<String, u32>, k: usize) -> f6
         return 0.0;
     }
     dcg(ranked.iter().take(k).map(|id| grade(judged, id))) / idcg
+}
+
+/// How to run and cut each ranking.
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+    /// The cutoff of P@k and nDCG@k.
+    pub k: usize,
+    /// How many hits of each query to rank (at least `k`).
+    pub depth: usize,
+    pub default_operator: DefaultOperator,
+}
+
+/// One evaluated query.
+#[derive(Clone, Debug)]
+pub struct Scored {
+    pub topic: Topic,
+    pub total_hits: usize,
+    /// Documents judged for the query, and how many of them with grade > 0.
+    pub judged: usize,
+    pub relevant: usize,
+    pub metrics: Metrics,
+    /// The first k ids and their grades (None: not judged), to see why a
+    /// metric moved.
+    pub top: Vec<(String, Option<u32>)>,
+}
+
+/// A query that could not be evaluated, and why.
+#[derive(Clone, Debug)]
+pub struct Skipped {
+    pub topic: Topic,
+    pub reason: &'static str,
+}
+
+/// Every query's metrics and their means.
+#[derive(Clone, Debug)]
+pub struct Evaluation {
+    pub settings: Settings,
+    pub scored: Vec<Scored>,
+    pub skipped: Vec<Skipped>,
+    /// The mean over `scored` (all zero when nothing was scored).
+    pub mean: Metrics,
+}
+
+/// Run every topic with a relevant judgment against `ix` and score its
+/// ranking; `qfile` names the queries file in the error of a query that
+/// cannot run.
+pub fn evaluate(
+    ix: &dyn Backend,
+    topics: Vec<Topic>,
+    qrels: &Qrels,
+    settings: Settings,
+    qfile: &str,
+) -> anyhow::Result<Evaluation> {
+    let mut scored = Vec::new();
+    let mut skipped = Vec::new();
+    for topic in topics {
+        let Some(judged) = qrels.get(&topic.id) else {
+            skipped.push(Skipped {
+                topic,
+                reason: "no judgments",
+            });
+            continue;
+        };
+        let relevant = judged.values().filter(|g| **g > 0).count();
+        if relevant == 0 {
+            skipped.push(Skipped {
+                topic,
+                reason: "no document judged relevant (grade > 0)",
+            });
+            continue;
+        }
+        let req = Request {
+            query: topic.query.clone(),
+            limit: settings.depth,
+            default_operator: settings.default_operator,
+            // Ranking quality never looks at snippets; keep them cheap.
+            snippet_chars: 1,
+            ..Request::default()
+        };
+        let results = ix
+            .search(&req)
+            .with_context(|| format!("{qfile}:{}: query {}", topic.line, topic.id))?;
+        let ranked: Vec<String> = results.hits.into_iter().map(|h| h.doc.id).collect();
+        scored.push(Scored {
+            metrics: Metrics::of(&ranked, judged, settings.k),
+            top: ranked
+                .iter()
+                .take(settings.k)
+                .map(|id| (id.clone(), judged.get(id).copied()))
+                .collect(),
+            total_hits: results.total_hits,
+            judged: judged.len(),
+            relevant,
+            topic,
+        });
+    }
+    let mean = Metrics::mean(&scored.iter().map(|s| s.metrics).collect::<Vec<_>>());
+    Ok(Evaluation {
+        settings,
+        scored,
+        skipped,
+        mean,
+    })
+}
+
+/// Query ids judged in `qrels` that no topic has: their judgments are unused.
+pub fn orphan_judgments<'a>(topics: &[Topic], qrels: &'a Qrels) -> Vec<&'a String> {
+    qrels
+        .keys()
+        .filter(|qid| !topics.iter().any(|t| &t.id == *qid))
+        .collect()
+}
+
+/// Ids judged relevant that the index lacks, sorted: most often typos or an
+/// index of another corpus, which quietly lower every metric.
+pub fn missing_relevant(ix: &dyn Backend, qrels: &Qrels) -> anyhow::Result<Vec<String>> {
+    let mut ids: Vec<&String> = qrels
+        .values()
+        .flat_map(|j| j.iter().filter(|(_, g)| **g > 0).map(|(id, _)| id))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let mut missing = Vec::new();
+    for id in ids {
+        if ix.get_by_id(id)?.is_none() {
+            missing.push(id.clone());
+        }
+    }
+    Ok(missing)
+}
+
+/// The `--min-*` thresholds: a minimum per mean metric.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Minimums {
+    pub precision: Option<f64>,
+    pub mrr: Option<f64>,
+    pub map: Option<f64>,
+    pub ndcg: Option<f64>,
+}
+
+/// A minimum and how the mean fared against it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Threshold {
+    pub metric: &'static str,
+    pub min: f64,
+    pub value: f64,
+}
+
+impl Threshold {
+    pub fn passed(&self) -> bool {
+        // Means are rounded to 4 places when shown; compare like that, so a
+        // printed 0.8000 never fails --min-ndcg 0.8.
+        round4(self.value) >= self.min
+    }
+}
+
+impl Minimums {
+    /// The thresholds given, each with the mean it is held against.
+    pub fn against(&self, mean: &Metrics) -> Vec<Threshold> {
+        [
+            ("precision", self.precision, mean.precision),
+            ("mrr", self.mrr, mean.reciprocal_rank),
+            ("map", self.map, mean.average_precision),
+            ("ndcg", self.ndcg, mean.ndcg),
+        ]
+        .into_iter()
+        .filter_map(|(metric, min, value)| min.map(|min| Threshold { metric, min, value }))
+        .collect()
+    }
+}
+
+/// A metric as it is shown: 4 decimal places.
+pub fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
 }
 
 #[cfg(test)]

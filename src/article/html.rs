@@ -23,11 +23,18 @@
 //! ICU). dom_smoothie's own parser (dom_query, on html5ever) also serves the
 //! metadata selectors here, so no second HTML crate is needed.
 
-use super::{Article, ParseError, clean_byline, collapse_ws};
+use super::{Article, ParseError, budget, clean_byline, collapse_ws};
 use crate::extract::dates;
 use chrono::NaiveDate;
-use dom_query::{Document, Selection};
+use dom_query::{Document, NodeId, Selection};
 use dom_smoothie::{Config, Readability, TextMode};
+use html5ever::tendril::{StrTendril, TendrilSink};
+use html5ever::tokenizer::TokenizerOpts;
+use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeBuilderOpts, TreeSink};
+use html5ever::{Attribute, ParseOpts, QualName, local_name, ns};
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
 
 /// Whether text that starts with `<` is an HTML page (not XML or a stray
 /// angle bracket): it must name an HTML element near its start.
@@ -76,50 +83,215 @@ pub fn looks_like_fragment(text: &str) -> bool {
 }
 
 /// The text of an HTML fragment, as paragraphs separated by a blank line.
-pub fn fragment_text(html: &str) -> String {
-    paragraphs(&Document::fragment(html).formatted_text())
+pub fn fragment_text(html: &str) -> Result<String, ParseError> {
+    let parsed = parse_budgeted(html, true).map_err(ParseError::TooComplex)?;
+    Ok(paragraphs(&parsed.doc.formatted_text()))
 }
 
-/// An estimate of how deeply the elements of `html` nest, from its tags
-/// alone (one pass, no parsing). Void elements and those whose end tag is
-/// usually left out (`<p>`, `<li>`, `<td>`…) are not counted, so old-style
-/// pages with thousands of unclosed paragraphs do not look deep.
-fn nesting_depth(html: &str) -> usize {
-    const UNCOUNTED: &[&str] = &[
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-        "source", "track", "wbr", "p", "li", "td", "th", "tr", "dt", "dd", "option", "html",
-        "head", "body", "tbody", "thead",
-    ];
-    let bytes = html.as_bytes();
-    let (mut depth, mut max) = (0usize, 0usize);
-    let mut i = 0;
-    while let Some(off) = bytes[i..].iter().position(|&b| b == b'<') {
-        i += off + 1;
-        let closing = bytes.get(i) == Some(&b'/');
-        let start = if closing { i + 1 } else { i };
-        let len = bytes[start..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric())
-            .count();
-        if len == 0 || !bytes[start].is_ascii_alphabetic() {
-            continue;
+/// Real pages nest a few dozen elements deep and hold a few thousand
+/// elements. The HTML parser and the readability scorer both slow down with
+/// the square of the depth, so a page nested deeper than `MAX_SCORED_DEPTH`
+/// is read without scoring (the text of its `<article>`/`<main>`/`<body>`),
+/// and one deeper than `MAX_DEPTH`, or with more than `MAX_ELEMENTS`
+/// elements, is refused as too complex: no news site builds pages like that,
+/// and such a page would cost seconds and hundreds of megabytes.
+const MAX_SCORED_DEPTH: usize = 256;
+const MAX_DEPTH: usize = 2000;
+const MAX_ELEMENTS: usize = 200_000;
+
+/// dom_query's tree, built by html5ever through a sink that counts what the
+/// parser makes. Counting in the sink sees the tree the parser really builds,
+/// which no scan of the tags can: `<div/>` opens a div, `</b>` closes
+/// nothing, a tag inside a comment or a `<script>` string is no tag, and the
+/// "adoption agency" re-creates every open formatting element (`<b>`, `<a>`,
+/// `<font>`…) for each new block, so 2,000 open `<b id=N>` and 16,000 `<div>`s
+/// make 32 million elements from 300 KB of text. Over a limit, the parse is
+/// abandoned at once ([`budget::too_complex`]), with the memory it holds.
+struct Budgeted {
+    doc: Document,
+    elements: Cell<usize>,
+    /// How deep each element that has a parent sits. An estimate where the
+    /// adoption agency moves subtrees (their inner depths are not updated).
+    depth: RefCell<FxHashMap<NodeId, u32>>,
+    max_depth: Cell<usize>,
+    ticker: budget::Ticker,
+}
+
+impl Budgeted {
+    fn new(doc: Document) -> Self {
+        Budgeted {
+            doc,
+            elements: Cell::new(0),
+            depth: RefCell::default(),
+            max_depth: Cell::new(0),
+            ticker: budget::Ticker::default(),
         }
-        let name = html[start..start + len].to_ascii_lowercase();
-        if UNCOUNTED.contains(&name.as_str()) {
-            continue;
-        }
-        if closing {
-            depth = depth.saturating_sub(1);
-        } else {
-            let end = bytes[start..].iter().position(|&b| b == b'>');
-            let self_closing = end.is_some_and(|e| e > 0 && bytes[start + e - 1] == b'/');
-            if !self_closing {
-                depth += 1;
-                max = max.max(depth);
+    }
+
+    /// Note that `child` now sits at `depth`.
+    fn placed(&self, child: NodeId, depth: u32) {
+        self.depth.borrow_mut().insert(child, depth);
+        let d = depth as usize;
+        if d > self.max_depth.get() {
+            self.max_depth.set(d);
+            if d > MAX_DEPTH {
+                budget::too_complex(format!(
+                    "HTML nested over {MAX_DEPTH} elements deep; not a saved article page"
+                ));
             }
         }
     }
-    max
+
+    fn depth_of(&self, node: &NodeId) -> u32 {
+        self.depth.borrow().get(node).copied().unwrap_or(0)
+    }
+}
+
+/// A parsed page and how deeply its elements nest.
+struct Parsed {
+    doc: Document,
+    max_depth: usize,
+}
+
+/// Parse a page (or, with `fragment`, a piece of one) within the budget;
+/// `Err` says which limit it went over.
+fn parse_budgeted(html: &str, fragment: bool) -> Result<Parsed, String> {
+    let opts = ParseOpts {
+        tokenizer: TokenizerOpts::default(),
+        tree_builder: TreeBuilderOpts {
+            scripting_enabled: false,
+            drop_doctype: fragment,
+            ..Default::default()
+        },
+    };
+    budget::catch_complex(|| {
+        let sink = if fragment {
+            html5ever::parse_fragment(
+                Budgeted::new(Document::fragment_sink()),
+                opts,
+                QualName::new(None, ns!(html), local_name!("body")),
+                Vec::new(),
+                false,
+            )
+            .one(html)
+        } else {
+            html5ever::parse_document(Budgeted::new(Document::default()), opts).one(html)
+        };
+        Parsed {
+            max_depth: sink.max_depth.get(),
+            doc: sink.doc,
+        }
+    })
+}
+
+impl TreeSink for Budgeted {
+    type ElemName<'a> = <Document as TreeSink>::ElemName<'a>;
+    type Output = Self;
+    type Handle = NodeId;
+
+    fn finish(self) -> Self {
+        self
+    }
+
+    fn parse_error(&self, _msg: Cow<'static, str>) {
+        // Pages are full of them and nobody reads them; dom_query would keep
+        // every one.
+    }
+
+    fn get_document(&self) -> NodeId {
+        self.doc.get_document()
+    }
+
+    fn elem_name<'a>(&'a self, target: &'a NodeId) -> Self::ElemName<'a> {
+        self.doc.elem_name(target)
+    }
+
+    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> NodeId {
+        let n = self.elements.get() + 1;
+        self.elements.set(n);
+        if n > MAX_ELEMENTS {
+            budget::too_complex(format!(
+                "HTML that makes over {MAX_ELEMENTS} elements (repeated unclosed formatting tags?); not a saved article page"
+            ));
+        }
+        self.ticker.tick();
+        self.doc.create_element(name, attrs, flags)
+    }
+
+    fn create_comment(&self, text: StrTendril) -> NodeId {
+        self.ticker.tick();
+        self.doc.create_comment(text)
+    }
+
+    fn create_pi(&self, target: StrTendril, data: StrTendril) -> NodeId {
+        self.doc.create_pi(target, data)
+    }
+
+    fn append(&self, parent: &NodeId, child: NodeOrText<NodeId>) {
+        if let NodeOrText::AppendNode(id) = &child {
+            self.placed(*id, self.depth_of(parent) + 1);
+        }
+        self.doc.append(parent, child)
+    }
+
+    fn append_based_on_parent_node(
+        &self,
+        element: &NodeId,
+        prev_element: &NodeId,
+        child: NodeOrText<NodeId>,
+    ) {
+        if let NodeOrText::AppendNode(id) = &child {
+            let d = self.depth_of(element).max(self.depth_of(prev_element) + 1);
+            self.placed(*id, d);
+        }
+        self.doc
+            .append_based_on_parent_node(element, prev_element, child)
+    }
+
+    fn append_doctype_to_document(
+        &self,
+        name: StrTendril,
+        public_id: StrTendril,
+        system_id: StrTendril,
+    ) {
+        self.doc
+            .append_doctype_to_document(name, public_id, system_id)
+    }
+
+    fn get_template_contents(&self, target: &NodeId) -> NodeId {
+        self.doc.get_template_contents(target)
+    }
+
+    fn same_node(&self, x: &NodeId, y: &NodeId) -> bool {
+        x == y
+    }
+
+    fn set_quirks_mode(&self, mode: QuirksMode) {
+        self.doc.set_quirks_mode(mode)
+    }
+
+    fn append_before_sibling(&self, sibling: &NodeId, child: NodeOrText<NodeId>) {
+        if let NodeOrText::AppendNode(id) = &child {
+            self.placed(*id, self.depth_of(sibling));
+        }
+        self.doc.append_before_sibling(sibling, child)
+    }
+
+    fn add_attrs_if_missing(&self, target: &NodeId, attrs: Vec<Attribute>) {
+        self.doc.add_attrs_if_missing(target, attrs)
+    }
+
+    fn remove_from_parent(&self, target: &NodeId) {
+        self.doc.remove_from_parent(target)
+    }
+
+    fn reparent_children(&self, node: &NodeId, new_parent: &NodeId) {
+        self.doc.reparent_children(node, new_parent)
+    }
+
+    fn is_mathml_annotation_xml_integration_point(&self, handle: &NodeId) -> bool {
+        self.doc.is_mathml_annotation_xml_integration_point(handle)
+    }
 }
 
 /// Elements that are never article text.
@@ -180,22 +352,11 @@ const NOISE_WORDS: &[&str] = &[
     "mostread",
 ];
 
-/// Real pages nest a few dozen elements deep. The HTML parser and the
-/// readability scorer both slow down with the square of the depth, so a page
-/// nested deeper than `MAX_SCORED_DEPTH` is read without scoring (the text of
-/// its `<article>`/`<main>`/`<body>`), and one deeper than `MAX_DEPTH` is
-/// refused: it would cost seconds, and no news site builds pages like that.
-const MAX_SCORED_DEPTH: usize = 256;
-const MAX_DEPTH: usize = 2000;
-
 pub fn parse(html: &str) -> Result<Article, ParseError> {
-    let depth = nesting_depth(html);
-    if depth > MAX_DEPTH {
-        return Err(ParseError::Malformed(format!(
-            "HTML nested about {depth} elements deep (the limit is {MAX_DEPTH}); not a saved article page"
-        )));
-    }
-    let doc = Document::from(html);
+    let Parsed {
+        doc,
+        max_depth: depth,
+    } = parse_budgeted(html, false).map_err(ParseError::TooComplex)?;
     let meta = Meta::read(&doc);
     let cfg = Config {
         text_mode: TextMode::Formatted,
@@ -493,12 +654,82 @@ mod tests {
         }
     }
 
+    fn depth(html: &str) -> usize {
+        match parse_budgeted(html, true) {
+            Ok(p) => p.max_depth,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// The depth the parser builds, not the one the tags suggest: in a
+    /// fragment, body's children sit at depth 2 (under `<html>`); unclosed
+    /// paragraphs are siblings, not nested.
     #[test]
-    fn nesting_depth_estimates() {
-        assert_eq!(nesting_depth("<div><div><span>x</span></div></div>"), 3);
-        assert_eq!(nesting_depth("<p>a<p>b<p>c<br><img src=x/>"), 0);
-        assert_eq!(nesting_depth("<div/><div></div>"), 1);
-        assert_eq!(nesting_depth("a < b and </c> <1"), 0);
+    fn depth_is_what_the_parser_builds() {
+        assert_eq!(depth("<div><div><span>x</span></div></div>"), 4);
+        assert_eq!(depth("<p>a<p>b<p>c<br><img src=x/>"), 3);
+        // `<div/>` opens a div; `</b>` closes nothing.
+        assert_eq!(depth(&"<div/>".repeat(10)), 11);
+        assert_eq!(depth(&"<div></b>".repeat(10)), 11);
+        assert_eq!(depth(&"<div><!--</div>-->".repeat(10)), 12); // the innermost comment too
+        // Tags in a script string and unclosed links are flat.
+        assert_eq!(
+            depth(&format!(
+                "<script>var s='{}';</script>",
+                "<span>".repeat(2500)
+            )),
+            2
+        );
+        assert_eq!(depth(&"<a name=x>y".repeat(2500)), 2);
+        assert_eq!(depth("a < b and </c> <1"), 1);
+    }
+
+    fn page(body: &str) -> String {
+        format!(
+            "<!DOCTYPE html><html><head><title>A page</title></head><body>{body}<p>Closing words of the page.</p></body></html>"
+        )
+    }
+
+    fn too_complex(html: &str) -> String {
+        let start = std::time::Instant::now();
+        let r = parse(html);
+        // Refused in bounded time (generous for a debug build on a busy machine).
+        assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+        match r {
+            Err(ParseError::TooComplex(m)) => m,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Issue 16: the "adoption agency" page that crashed whole runs.
+    #[test]
+    fn re_created_formatting_elements_are_too_complex() {
+        let b: String = (0..1999).map(|i| format!("<b id={i}>")).collect();
+        let html = page(&format!(
+            "<div>{b}</div>{}",
+            "<div>ampword</div>".repeat(16_000)
+        ));
+        assert!(too_complex(&html).contains("elements"));
+    }
+
+    /// Issue 16: depth tricks that the old tag scan did not see.
+    #[test]
+    fn deep_nesting_however_written_is_too_complex() {
+        for unit in ["<div/>", "<div></b>", "<div><!--</div>-->", "<div x=/>"] {
+            let m = too_complex(&page(&unit.repeat(100_000)));
+            assert!(m.contains("deep"), "{unit}: {m}");
+        }
+    }
+
+    /// Issue 16: flat pages the old scan refused as "nested 2500 deep".
+    #[test]
+    fn flat_pages_with_many_open_tags_are_read() {
+        let links: String = (0..2500).map(|i| format!("<a name=n{i}>")).collect();
+        let a = parse(&page(&format!("<p>Anchors {links} end.</p>"))).unwrap();
+        assert!(a.body.contains("Closing words"), "{}", a.body);
+        let script = format!("<script>var s = '{}';</script>", "<span>".repeat(2500));
+        let a = parse(&page(&script)).unwrap();
+        assert!(a.body.contains("Closing words"), "{}", a.body);
     }
 
     #[test]
@@ -511,7 +742,7 @@ mod tests {
             )
         };
         match parse(&deep(MAX_DEPTH + 1)) {
-            Err(ParseError::Malformed(m)) => assert!(m.contains("nested"), "{m}"),
+            Err(ParseError::TooComplex(m)) => assert!(m.contains("nested"), "{m}"),
             other => panic!("{other:?}"),
         }
         let a = parse(&deep(MAX_SCORED_DEPTH + 1)).unwrap();

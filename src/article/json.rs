@@ -83,14 +83,14 @@ pub fn parse_json(text: &str) -> Result<Output, ParseError> {
     })?;
     match value {
         Value::Object(map) => {
-            let article = record(&map).map_err(ParseError::Malformed)?;
+            let (article, note) = record(&map).map_err(ParseError::Malformed)?;
             Ok(Output {
                 format: Format::Json,
                 articles: vec![Parsed {
                     line: None,
                     article,
                 }],
-                warnings: Vec::new(),
+                warnings: note.map(Warning::file_note).into_iter().collect(),
             })
         }
         Value::Array(items) => {
@@ -127,17 +127,29 @@ pub fn parse_json(text: &str) -> Result<Output, ParseError> {
 }
 
 impl Output {
-    /// Record part `n` of a file: its article, or why it was left out.
-    fn push(&mut self, n: usize, unit: Unit, result: Result<Article, String>) {
+    /// Record part `n` of a file: its article (and a note on a value left
+    /// out of it), or why it was left out.
+    fn push(&mut self, n: usize, unit: Unit, result: Result<(Article, Option<String>), String>) {
         match result {
-            Ok(article) => self.articles.push(Parsed {
-                line: Some(n),
-                article,
-            }),
+            Ok((article, note)) => {
+                self.articles.push(Parsed {
+                    line: Some(n),
+                    article,
+                });
+                if let Some(message) = note {
+                    self.warnings.push(Warning {
+                        n,
+                        unit,
+                        message,
+                        skipped: false,
+                    });
+                }
+            }
             Err(message) => self.warnings.push(Warning {
                 n,
                 unit,
                 message: format!("{message}; skipped"),
+                skipped: true,
             }),
         }
     }
@@ -152,7 +164,8 @@ pub fn parse_lines(text: &str) -> Result<Output, ParseError> {
     };
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
-        let line = line.trim();
+        // Files glued together from others keep each one's byte-order mark.
+        let line = line.trim().trim_start_matches('\u{feff}').trim_start();
         if line.is_empty() {
             continue;
         }
@@ -241,29 +254,67 @@ fn as_list(v: &Value) -> Vec<String> {
     }
 }
 
-fn as_date(v: &Value) -> Option<NaiveDate> {
-    match v {
-        Value::String(s) => dates::parse_date(s),
-        // Unix time, in seconds or (when too large for seconds) milliseconds.
-        Value::Number(n) => {
-            let t = n.as_i64()?;
-            let secs = if t.abs() > 100_000_000_000 {
-                t / 1000
-            } else {
-                t
-            };
-            chrono::DateTime::from_timestamp(secs, 0).map(|d| d.date_naive())
+/// A record's date, or why its value was left out. Strings are read by
+/// [`dates::parse_date`]. Numbers are Unix time in seconds, or in
+/// milliseconds when too large for seconds (over 10^11), except an 8-digit
+/// number that is a valid `YYYYMMDD` date (`20111112`), which is that date.
+/// A date outside the years [`dates::YEARS`] is left out, never wrapped.
+fn as_date(v: &Value) -> Result<Option<NaiveDate>, String> {
+    let shown = || {
+        let s = v.to_string();
+        match s.char_indices().nth(40) {
+            Some((i, _)) => format!("{}…", &s[..i]),
+            None => s,
         }
+    };
+    let date = match v {
+        Value::String(s) => dates::parse_date(s),
+        Value::Number(n) => match n.as_i64() {
+            Some(t) if (10_000_000..100_000_000).contains(&t) && compact_date(t).is_some() => {
+                compact_date(t)
+            }
+            Some(t) => {
+                let secs = if t.unsigned_abs() > 100_000_000_000 {
+                    t / 1000
+                } else {
+                    t
+                };
+                chrono::DateTime::from_timestamp(secs, 0)
+                    .map(|d| d.date_naive())
+                    .filter(|d| dates::in_range(*d))
+            }
+            None => None,
+        },
         _ => None,
-    }
+    };
+    date.map(Some).ok_or_else(|| {
+        format!(
+            "date {} is not a date newsidx reads (a date from {} to {}, as text or Unix time); indexed without a date",
+            shown(),
+            dates::YEARS.start(),
+            dates::YEARS.end()
+        )
+    })
+}
+
+/// `20111112` as 2011-11-12, if it is a date in range.
+fn compact_date(t: i64) -> Option<NaiveDate> {
+    let (y, md) = (t / 10_000, t % 10_000);
+    let y = i32::try_from(y).ok()?;
+    let d = NaiveDate::from_ymd_opt(
+        y,
+        u32::try_from(md / 100).ok()?,
+        u32::try_from(md % 100).ok()?,
+    )?;
+    dates::in_range(d).then_some(d)
 }
 
 /// Plain paragraphs from a record's text: blank-line separated when the
 /// scraper kept blank lines, else one paragraph per line; HTML fragments
 /// (some scrapers keep the markup) are reduced to their text.
-pub fn paragraphs(text: &str) -> String {
+pub fn paragraphs(text: &str) -> Result<String, String> {
     if html::looks_like_fragment(text) {
-        return html::fragment_text(text);
+        return html::fragment_text(text).map_err(|e| e.to_string());
     }
     let text = text.replace("\r\n", "\n");
     let blocks: Vec<String> = if text.contains("\n\n") {
@@ -271,19 +322,21 @@ pub fn paragraphs(text: &str) -> String {
     } else {
         text.lines().map(collapse_ws).collect()
     };
-    blocks
+    Ok(blocks
         .into_iter()
         .filter(|b| !b.is_empty())
         .collect::<Vec<_>>()
-        .join("\n\n")
+        .join("\n\n"))
 }
 
-fn record(map: &Map<String, Value>) -> Result<Article, String> {
+/// A record's article, and a note on a value that was left out of it.
+fn record(map: &Map<String, Value>) -> Result<(Article, Option<String>), String> {
     let title = get(map, TITLE).and_then(as_text);
     let text = get(map, TEXT)
         .or_else(|| get(map, SUMMARY))
         .and_then(|v| v.as_str())
         .map(paragraphs)
+        .transpose()?
         .filter(|b| !b.is_empty());
     if title.is_none() && text.is_none() {
         let mut keys: Vec<&str> = map.keys().map(String::as_str).take(8).collect();
@@ -299,7 +352,12 @@ fn record(map: &Map<String, Value>) -> Result<Article, String> {
     }
     let body = text.unwrap_or_default();
     let title = title.unwrap_or_else(|| first_sentence(&body));
-    Ok(Article {
+    let (date, note) = match get(map, DATE).map(as_date) {
+        None => (None, None),
+        Some(Ok(d)) => (d, None),
+        Some(Err(note)) => (None, Some(note)),
+    };
+    let article = Article {
         title,
         body,
         credit: None,
@@ -307,9 +365,10 @@ fn record(map: &Map<String, Value>) -> Result<Article, String> {
             .and_then(as_text)
             .and_then(|b| clean_byline(&b)),
         url: get(map, URL).and_then(as_text),
-        date: get(map, DATE).and_then(as_date),
+        date,
         tags: get(map, TAGS).map(as_list).unwrap_or_default(),
-    })
+    };
+    Ok((article, note))
 }
 
 /// A stand-in title for a record that has only text: its first sentence, cut
@@ -374,7 +433,8 @@ mod tests {
             ),
         ] {
             let map: Map<String, Value> = serde_json::from_str(input).unwrap();
-            let a = record(&map).unwrap_or_else(|e| panic!("{input}: {e}"));
+            let (a, note) = record(&map).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(note, None, "{input}");
             assert_eq!(a.title, title, "{input}");
             assert_eq!(a.body, body, "{input}");
             assert_eq!(a.date, date, "{input}");
@@ -387,7 +447,9 @@ mod tests {
     fn a_record_without_news_keys_is_named_in_the_error() {
         let map: Map<String, Value> =
             serde_json::from_str(r#"{"name":"pkg","version":"1.0"}"#).unwrap();
-        let e = record(&map).unwrap_err();
+        let Err(e) = record(&map) else {
+            panic!("a record")
+        };
         assert!(e.contains("expected a news record"), "{e}");
         assert!(e.contains("found keys: name, version"), "{e}");
     }
@@ -416,6 +478,42 @@ mod tests {
             Err(ParseError::Malformed(m)) => assert!(m.contains("line 1"), "{m}"),
             other => panic!("{other:?}"),
         }
+    }
+
+    /// Issue 16: numbers are Unix time as documented, or `YYYYMMDD`; any
+    /// other number is no date (with a note), never a wrapped-around one.
+    #[test]
+    fn numeric_dates_are_read_as_documented_or_left_out() {
+        for (json, want) in [
+            ("1321084800", d(2011, 11, 12)),
+            ("1321084800000", d(2011, 11, 12)),
+            ("20111112", d(2011, 11, 12)),
+            ("-2208988800", d(1900, 1, 1)),
+            ("-7000000000", None),
+            ("99999999999999", None),
+            ("-99999999999999", None),
+            ("9223372036854775807", None),
+            ("1.5e300", None),
+            ("\"next Tuesday\"", None),
+            ("\"99999-01-01\"", None),
+        ] {
+            let input = format!(r#"{{"title":"T","text":"x","date":{json}}}"#);
+            let map: Map<String, Value> = serde_json::from_str(&input).unwrap();
+            let (a, note) = record(&map).unwrap();
+            assert_eq!(a.date, want, "{json}");
+            assert_eq!(note.is_some(), want.is_none(), "{json}: {note:?}");
+        }
+    }
+
+    /// Issue 16: a line that starts with a byte-order mark is still a record.
+    #[test]
+    fn a_json_lines_line_may_start_with_a_bom() {
+        let out = parse_lines(
+            "{\"title\":\"A\",\"text\":\"a\"}\n\u{feff}{\"title\":\"B\",\"text\":\"b\"}\n",
+        )
+        .unwrap();
+        assert_eq!(out.articles.len(), 2, "{:?}", out.warnings);
+        assert!(out.warnings.is_empty());
     }
 
     #[test]

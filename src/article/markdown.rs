@@ -7,7 +7,7 @@
 //! list item is a line of its own, code keeps its text. Without a title in the
 //! front matter, the first heading (else the first line) is the title.
 
-use super::{Article, ParseError, clean_byline, collapse_ws};
+use super::{Article, ParseError, budget, clean_byline, collapse_ws};
 use crate::extract::dates;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde_yaml_ng::Value;
@@ -16,6 +16,24 @@ use serde_yaml_ng::Value;
 /// closing `---` or `...` line.
 pub fn has_front_matter(start: &str) -> bool {
     split_front_matter(start).is_some()
+}
+
+/// Whether `start` opens a front-matter block that is never closed: a `---`
+/// line followed by a `key: value` line, and no closing fence.
+pub fn has_unclosed_front_matter(start: &str) -> bool {
+    let Some(rest) = start
+        .strip_prefix("---\r\n")
+        .or_else(|| start.strip_prefix("---\n"))
+    else {
+        return false;
+    };
+    let first = rest.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let key_line = first.split_once(':').is_some_and(|(k, _)| {
+        !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    });
+    key_line && split_front_matter(start).is_none()
 }
 
 /// The YAML between the fences, and the text after them.
@@ -38,6 +56,12 @@ pub fn parse(text: &str) -> Result<Article, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text).trim_start();
     let (front, md) = match split_front_matter(text) {
         Some((yaml, md)) => (front_matter(yaml)?, md),
+        None if has_unclosed_front_matter(text) => {
+            return Err(ParseError::Malformed(
+                "the front matter opened by `---` on line 1 is never closed; end it with a `---` line"
+                    .to_string(),
+            ));
+        }
         None => (Front::default(), text),
     };
     let (heading, body) = plain(md);
@@ -76,9 +100,52 @@ struct Front {
     tags: Vec<String>,
 }
 
+/// Front matter is a handful of `key: value` lines. The YAML parser takes
+/// seconds on deeply nested flow collections (`[[[[…`), so front matter
+/// larger or more nested than this is refused before it is parsed.
+const MAX_FRONT_MATTER: usize = 64 * 1024;
+const MAX_FLOW_DEPTH: usize = 32;
+
+/// How deeply `[`/`{` nest in `yaml`, outside quoted strings and comments
+/// (a rough reading of YAML, enough to bound what the parser is given).
+fn flow_depth(yaml: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for line in yaml.lines() {
+        let mut quote = None;
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    max
+}
+
 fn front_matter(yaml: &str) -> Result<Front, ParseError> {
     if yaml.trim().is_empty() {
         return Ok(Front::default());
+    }
+    if yaml.len() > MAX_FRONT_MATTER {
+        return Err(ParseError::TooComplex(format!(
+            "front matter of {} KiB (the limit is {} KiB)",
+            yaml.len() / 1024,
+            MAX_FRONT_MATTER / 1024
+        )));
+    }
+    let depth = flow_depth(yaml);
+    if depth > MAX_FLOW_DEPTH {
+        return Err(ParseError::TooComplex(format!(
+            "front matter with brackets nested {depth} deep (the limit is {MAX_FLOW_DEPTH})"
+        )));
     }
     let value: Value = serde_yaml_ng::from_str(yaml).map_err(|e| {
         ParseError::Malformed(format!(
@@ -151,7 +218,9 @@ fn plain(md: &str) -> (Option<String>, Vec<String>) {
     let mut current = String::new();
     let mut image_depth = 0usize;
     let mut in_h1 = false;
+    let ticker = budget::Ticker::default();
     for event in Parser::new(md) {
+        ticker.tick();
         match event {
             Event::Start(Tag::Image { .. }) => image_depth += 1,
             Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
@@ -233,6 +302,34 @@ mod tests {
             Err(ParseError::Malformed(m)) => assert!(m.contains("front matter"), "{m}"),
             other => panic!("{other:?}"),
         }
+    }
+
+    /// Issue 16: 100k `[` took 26 s in the YAML parser before it failed.
+    #[test]
+    fn deeply_nested_front_matter_is_refused_at_once() {
+        let text = format!(
+            "---\nx: {}{}\n---\nBody",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        let start = std::time::Instant::now();
+        match parse(&text) {
+            Err(ParseError::TooComplex(m)) => assert!(m.contains("front matter"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+        assert_eq!(flow_depth("a: [1, [2, {b: 3}]] # [[[[\nc: \"[[[[\""), 3);
+    }
+
+    /// Issue 16: front matter that is never closed must not become the title.
+    #[test]
+    fn unclosed_front_matter_is_malformed() {
+        match parse("---\ntitle: Never closed\ndate: 2011-11-12\n\nThe body.\n") {
+            Err(ParseError::Malformed(m)) => assert!(m.contains("never closed"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        // A rule at the top of a plain Markdown text is no front matter.
+        assert!(parse("---\n\nJust a rule, then text.\n").is_ok());
     }
 
     #[test]

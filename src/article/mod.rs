@@ -5,6 +5,7 @@
 //! tantivy, so they are tested with tables of strings.
 
 pub mod boilerplate;
+pub mod budget;
 pub mod html;
 pub mod json;
 pub mod markdown;
@@ -70,8 +71,23 @@ pub struct Warning {
     /// The part's number, the `N` its document would have had in `path#N`.
     pub n: usize,
     pub unit: Unit,
-    /// What is wrong, ending in "; skipped".
+    /// What is wrong: ending in "; skipped" when the part was left out, else
+    /// saying which value was left out of its document.
     pub message: String,
+    /// Whether the part was left out (else only a value of it was).
+    pub skipped: bool,
+}
+
+impl Warning {
+    /// A note on a value left out of the only document of a file.
+    pub fn file_note(message: String) -> Warning {
+        Warning {
+            n: 1,
+            unit: Unit::File,
+            message,
+            skipped: false,
+        }
+    }
 }
 
 /// What a warning's number counts.
@@ -82,6 +98,8 @@ pub enum Unit {
     Line,
     /// An element of a JSON array.
     Record,
+    /// The file as a whole (its one document).
+    File,
 }
 
 impl std::fmt::Display for Warning {
@@ -89,6 +107,7 @@ impl std::fmt::Display for Warning {
         let unit = match self.unit {
             Unit::Line => "line",
             Unit::Record => "record",
+            Unit::File => return write!(f, "{}", self.message),
         };
         write!(f, "{unit} {}: {}", self.n, self.message)
     }
@@ -123,6 +142,9 @@ pub enum ParseError {
     Empty,
     #[error("{0}")]
     Malformed(String),
+    /// Over a work limit of [`budget`] (what was counted, and the limit).
+    #[error("{0}")]
+    TooComplex(String),
 }
 
 /// Recognise the format of `text` and parse it into articles.
@@ -167,7 +189,11 @@ pub fn detect(start: &str, ext: &str) -> Format {
         {
             return Format::Html;
         }
-        Some(b'-') if markdown::has_front_matter(start) => return Format::Markdown,
+        Some(b'-')
+            if markdown::has_front_matter(start) || markdown::has_unclosed_front_matter(start) =>
+        {
+            return Format::Markdown;
+        }
         Some(b'{') | Some(b'[') => {
             if let Some(f) = json::sniff(start, by_ext == Some(Format::Jsonl)) {
                 return f;

@@ -10,6 +10,7 @@
 //! only between files, so a killed run keeps its work and the next run
 //! finishes it. No writer is made at all when nothing changed.
 
+use crate::article::Unit;
 use crate::cli::{IndexArgs, SummaryFormat};
 use crate::corpus::walk::{self, Found, WalkOptions};
 use crate::corpus::{Entry, Reason, Skip, read};
@@ -111,6 +112,7 @@ pub fn run(a: IndexArgs) -> Result<Outcome> {
     let settings = Settings {
         pipeline: pipeline::Options {
             max_file_size: a.max_file_size,
+            max_file_time: (a.max_file_secs > 0).then(|| Duration::from_secs(a.max_file_secs)),
             extract: !a.no_extract,
         },
         follow_links: a.follow_links,
@@ -192,6 +194,8 @@ enum Work {
         replaces: bool,
         /// Parts of the file that were left out (bad JSON Lines lines…).
         warnings: Vec<Skip>,
+        /// `path#N: value left out` lines: the document is indexed.
+        notes: Vec<String>,
     },
     /// Read and hashed: the content is the one indexed. `moved`: under
     /// another size or mtime than the index holds (worth a cache entry).
@@ -357,7 +361,11 @@ pub fn index_corpus(corpus: &Path, index_dir: &Path, settings: &Settings) -> Res
                     docs,
                     replaces,
                     warnings,
+                    notes,
                 } => {
+                    for note in notes {
+                        progress.suspend(|| eprintln!("newsidx: {}", sanitize(&note, false)));
+                    }
                     for skip in warnings {
                         progress.suspend(|| {
                             eprintln!("newsidx: {}: {}", sanitize(&skip.path, false), skip.reason)
@@ -667,9 +675,19 @@ fn work_on(job: Job, opts: &pipeline::Options) -> Work {
     };
     match pipeline::process_bytes(&entry, &bytes, opts) {
         Ok(p) => Work::Docs {
+            notes: p
+                .warnings
+                .iter()
+                .filter(|w| !w.skipped)
+                .map(|w| match w.unit {
+                    Unit::File => format!("{}: {}", entry.rel, w.message),
+                    _ => format!("{}#{}: {}", entry.rel, w.n, w.message),
+                })
+                .collect(),
             warnings: p
                 .warnings
                 .into_iter()
+                .filter(|w| w.skipped)
                 .map(|w| Skip {
                     path: format!("{}#{}", entry.rel, w.n),
                     reason: Reason::Malformed {

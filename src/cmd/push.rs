@@ -30,7 +30,7 @@ pub fn run(a: PushArgs) -> Result<Outcome> {
         },
         pipeline: pipeline::Options {
             max_file_size: a.max_file_size,
-            extract: true,
+            ..pipeline::Options::default()
         },
         follow_links: a.follow_links,
         batch_bytes: (a.batch_mib as usize) << 20,

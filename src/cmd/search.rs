@@ -2,13 +2,13 @@
 //! `--corpus` is given, search, render, and turn the hit count into an exit
 //! code.
 
-use crate::cli::{FacetName, OutputFormat, SearchArgs, SortBy};
+use crate::cli::{ColorChoice, OutputFormat, SearchArgs};
 use crate::exit::Outcome;
 use crate::render::{self, Color};
+use crate::search::Request;
 use crate::search::build::Filters;
 use crate::search::facets::Facet;
 use crate::search::query::{COUNTRY_HINT, flag_date, resolve_country};
-use crate::search::{DefaultOperator, Request, Sort};
 use anyhow::{Context, anyhow};
 use std::io::{IsTerminal, Write};
 
@@ -35,15 +35,15 @@ pub fn run(a: SearchArgs) -> anyhow::Result<Outcome> {
     let results = crate::cmd::backend(&location, &a.target)?.search(&req)?;
 
     let stdout = std::io::stdout();
-    let color = Color::resolve(a.color, stdout.is_terminal());
+    let color = resolve_color(a.color, stdout.is_terminal());
     let mut out = std::io::BufWriter::new(stdout.lock());
     if a.count {
         writeln!(out, "{}", results.total_hits)?;
     } else {
         match a.format {
-            OutputFormat::Text => render::text::write_results(&mut out, &results, color)?,
-            OutputFormat::Json => render::json::write_results(&mut out, &results)?,
-            OutputFormat::Ndjson => render::json::write_ndjson(&mut out, &results)?,
+            OutputFormat::Text => render::search::write_text(&mut out, &results, color)?,
+            OutputFormat::Json => render::search::write_json(&mut out, &results)?,
+            OutputFormat::Ndjson => render::search::write_ndjson(&mut out, &results)?,
         }
     }
     out.flush()?;
@@ -53,6 +53,22 @@ pub fn run(a: SearchArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::NoMatch
     })
+}
+
+/// `--color`: `auto` means colour on a terminal unless `NO_COLOR` is set.
+fn resolve_color(choice: ColorChoice, is_terminal: bool) -> Color {
+    match choice {
+        ColorChoice::Always => Color::Always,
+        ColorChoice::Never => Color::Never,
+        ColorChoice::Auto => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            if is_terminal && !no_color {
+                Color::Always
+            } else {
+                Color::Never
+            }
+        }
+    }
 }
 
 /// The library's request from the command line; bad flag values are errors
@@ -79,13 +95,8 @@ fn request(a: &SearchArgs) -> anyhow::Result<Request> {
             "--since {s} is after --until {u}: nothing can match"
         );
     }
-    let mut facets = Vec::new();
-    for f in &a.facet {
-        let f = match f {
-            FacetName::Country => Facet::Country,
-            FacetName::Minister => Facet::Minister,
-            FacetName::Section => Facet::Section,
-        };
+    let mut facets: Vec<Facet> = Vec::new();
+    for f in a.facet.iter().map(|f| Facet::from(*f)) {
         if !facets.contains(&f) {
             facets.push(f);
         }
@@ -94,16 +105,11 @@ fn request(a: &SearchArgs) -> anyhow::Result<Request> {
         query: a.query.clone(),
         limit: a.limit,
         offset: a.offset,
-        default_operator: match a.default_operator {
-            crate::cli::Operator::And => DefaultOperator::And,
-            crate::cli::Operator::Or => DefaultOperator::Or,
-        },
-        sort: match a.sort {
-            SortBy::Score => Sort::Score,
-            SortBy::Date => Sort::Date,
-        },
+        default_operator: a.default_operator.into(),
+        sort: a.sort.into(),
         filters,
         facets,
+        facet_values: crate::search::facets::TOP,
         timeline: a.timeline,
         snippet_chars: a.snippet_chars,
         fragments: a.fragments.max(1),

@@ -41,9 +41,72 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Reason> {
     if let Ok(s) = std::str::from_utf8(bytes) {
         return finish(s.to_owned(), UTF_8);
     }
+    let declared = declared_charset(bytes);
+    if declared == Some(UTF_8) || is_mostly_utf8(bytes) {
+        return finish(utf8_with_stray_bytes(bytes), UTF_8);
+    }
+    if let Some(enc) = declared
+        && let Some(text) = enc.decode_without_bom_handling_and_without_replacement(bytes)
+    {
+        return finish(text.into_owned(), enc);
+    }
     let enc = detect_legacy(bytes);
     let (text, _) = enc.decode_without_bom_handling(bytes);
     finish(text.into_owned(), enc)
+}
+
+/// The charset a page declares near its top (`<meta charset=…>`, the
+/// `http-equiv` form's `charset=…`, or an XML declaration's `encoding=…`).
+/// Only believed when the bytes agree (see [`decode`]).
+fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = bytes[..bytes.len().min(2048)].to_ascii_lowercase();
+    let find = |key: &[u8]| {
+        head.windows(key.len())
+            .position(|w| w == key)
+            .map(|i| i + key.len())
+    };
+    let at = find(b"charset=").or_else(|| {
+        head.starts_with(b"<?xml")
+            .then(|| find(b"encoding="))
+            .flatten()
+    })?;
+    let value = &head[at..];
+    let value = value
+        .strip_prefix(b"\"")
+        .or_else(|| value.strip_prefix(b"'"))
+        .unwrap_or(value);
+    let end = value
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.')))
+        .unwrap_or(value.len());
+    Encoding::for_label(&value[..end])
+}
+
+/// Whether bytes that are not valid UTF-8 are UTF-8 all the same, with a
+/// few stray bytes (a Latin-1 `é` pasted into a UTF-8 file): at least as
+/// many valid multi-byte characters as invalid bytes.
+fn is_mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut multi, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        multi += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += chunk.invalid().len();
+    }
+    multi > 0 && invalid <= multi
+}
+
+/// UTF-8 text with each byte that is not part of valid UTF-8 read alone as
+/// Windows-1252, so the valid text around a stray byte is kept as written.
+fn utf8_with_stray_bytes(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + 16);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for &b in chunk.invalid() {
+            let byte = [b];
+            let (c, _) = WINDOWS_1252.decode_without_bom_handling(&byte);
+            out.push_str(&c);
+        }
+    }
+    out
 }
 
 /// The encoding of bytes that are neither UTF-8 nor marked: chardetng's
@@ -494,6 +557,48 @@ mod tests {
         assert_eq!(decode(b"  \n\n"), Err(Reason::Empty));
         assert_eq!(decode(b"\0\0\0\0"), Err(Reason::Binary));
         assert_eq!(decode(b"\xef\xbb\xbf \n"), Err(Reason::Empty));
+    }
+
+    /// Issue 16: one stray byte in a UTF-8 page must not turn the page into
+    /// mojibake (`cafÃ©`), nor into IBM866 or windows-1250.
+    #[test]
+    fn stray_bytes_in_utf8_are_decoded_alone() {
+        let page = b"<html><head><meta charset=\"utf-8\"><title>Mixed caf\xc3\xa9 story</title></head><body>Cr\xe8me br\xfbl\xe9e</body></html>";
+        let d = decode(page).unwrap();
+        assert_eq!(d.encoding, "UTF-8");
+        assert!(d.text.contains("Mixed caf\u{e9} story"), "{}", d.text);
+        assert!(d.text.contains("Cr\u{e8}me br\u{fb}l\u{e9}e"), "{}", d.text);
+        // No declaration: valid UTF-8 characters outnumber the stray bytes.
+        let d = decode(
+            "Na\u{ef}ve r\u{e9}sum\u{e9} \u{2014} \u{201c}quoted\u{201d} "
+                .as_bytes()
+                .iter()
+                .copied()
+                .chain(*b"\x96 dash")
+                .collect::<Vec<u8>>()
+                .as_slice(),
+        )
+        .unwrap();
+        assert_eq!(d.encoding, "UTF-8");
+        assert!(d.text.ends_with("\u{2013} dash"), "{}", d.text);
+    }
+
+    #[test]
+    fn a_declared_charset_is_honoured_when_the_bytes_agree() {
+        let page = b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=koi8-r\"></head><body>\xf0\xd2\xc1\xd7\xc4\xc1</body></html>";
+        let d = decode(page).unwrap();
+        assert_eq!(d.encoding, "KOI8-R");
+        assert!(
+            d.text
+                .contains("\u{41f}\u{440}\u{430}\u{432}\u{434}\u{430}"),
+            "{}",
+            d.text
+        );
+        assert_eq!(
+            declared_charset(b"<?xml version='1.0' encoding='ISO-8859-1'?><rss>"),
+            Some(WINDOWS_1252)
+        );
+        assert_eq!(declared_charset(b"no declaration here"), None);
     }
 
     #[test]

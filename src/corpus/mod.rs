@@ -6,6 +6,7 @@ pub mod decode;
 pub mod read;
 pub mod walk;
 
+use crate::render::Size;
 use serde::Serialize;
 use std::fmt;
 use std::path::PathBuf;
@@ -63,6 +64,19 @@ pub enum Reason {
     Malformed {
         error: String,
     },
+    /// Over a parse work limit (elements, nesting, YAML nodes).
+    TooComplex {
+        what: String,
+    },
+    /// Its parse took longer than `--max-file-secs`.
+    TooSlow {
+        seconds: u64,
+    },
+    /// The parser panicked on it: a bug in newsidx, but only this file is
+    /// lost.
+    Crashed {
+        error: String,
+    },
 }
 
 impl Reason {
@@ -81,6 +95,9 @@ impl Reason {
             Reason::Vanished => "vanished",
             Reason::Changed => "changed",
             Reason::Malformed { .. } => "malformed",
+            Reason::TooComplex { .. } => "too-complex",
+            Reason::TooSlow { .. } => "too-slow",
+            Reason::Crashed { .. } => "crashed",
         }
     }
 
@@ -99,9 +116,9 @@ impl fmt::Display for Reason {
             Reason::Binary => write!(f, "binary file, skipped"),
             Reason::TooLarge { size, limit } => write!(
                 f,
-                "file is {}, over the {} limit; skipped (raise the limit with --max-file-size)",
-                human_size(*size),
-                human_size(*limit)
+                "file is {:#}, over the {:#} limit; skipped (raise the limit with --max-file-size)",
+                Size(*size),
+                Size(*limit)
             ),
             Reason::Unreadable { error } => write!(f, "cannot read it: {error}; skipped"),
             Reason::Symlink { target } => write!(
@@ -131,30 +148,16 @@ impl fmt::Display for Reason {
                 "file changed while it was read; skipped (run index again to pick it up)"
             ),
             Reason::Malformed { error } => write!(f, "{error}; skipped"),
+            Reason::TooComplex { what } => write!(f, "too complex to read: {what}; skipped"),
+            Reason::TooSlow { seconds } => write!(
+                f,
+                "reading it took over {seconds} s; skipped (raise the limit with --max-file-secs)"
+            ),
+            Reason::Crashed { error } => write!(
+                f,
+                "newsidx crashed reading it ({error}); skipped, the run goes on (please report this file)"
+            ),
         }
-    }
-}
-
-/// `512 bytes`, `2.0 KiB`, `16.0 MiB`: sizes as a person reads them, with
-/// the exact count kept where rounding would hide it.
-fn human_size(n: u64) -> String {
-    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
-    if n < 1024 {
-        return format!("{n} bytes");
-    }
-    let mut v = n as f64 / 1024.0;
-    let mut unit = UNITS[0];
-    for u in &UNITS[1..] {
-        if v < 1024.0 {
-            break;
-        }
-        v /= 1024.0;
-        unit = u;
-    }
-    if v.fract() == 0.0 {
-        format!("{v:.0} {unit}")
-    } else {
-        format!("{v:.1} {unit} ({n} bytes)")
     }
 }
 
@@ -169,20 +172,6 @@ pub struct Skip {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn human_sizes() {
-        for (n, want) in [
-            (0, "0 bytes"),
-            (1023, "1023 bytes"),
-            (1024, "1 KiB"),
-            (16 << 20, "16 MiB"),
-            ((17 << 20) + 1, "17.0 MiB (17825793 bytes)"),
-            (1536, "1.5 KiB (1536 bytes)"),
-        ] {
-            assert_eq!(human_size(n), want);
-        }
-    }
 
     #[test]
     fn keys_are_kebab_case_json_kinds() {

@@ -28,6 +28,13 @@ pub struct WalkOptions {
     pub exclude: Vec<PathBuf>,
 }
 
+/// How deep the walk goes below the corpus root. Archives file articles by
+/// section and date, a handful of levels; a folder at this depth is reported
+/// (`too-complex`) and not entered, so that a chain of thousands of nested
+/// folders cannot hold a run (each level costs more than the one above it:
+/// every path is longer).
+pub const MAX_FOLDER_DEPTH: usize = 64;
+
 /// Walk `root` in a stable order (sorted by name).
 pub fn walk(root: &Path, opts: &WalkOptions) -> impl Iterator<Item = Found> {
     steps(root, opts, true).map(Step::finish)
@@ -207,7 +214,9 @@ fn steps(root: &Path, opts: &WalkOptions, sorted: bool) -> impl Iterator<Item = 
         .collect();
     let root_owned = root.to_path_buf();
     let follow = opts.follow_links;
-    let mut w = WalkDir::new(root).follow_links(follow);
+    let mut w = WalkDir::new(root)
+        .follow_links(follow)
+        .max_depth(MAX_FOLDER_DEPTH);
     if sorted {
         w = w.sort_by_file_name();
     }
@@ -255,10 +264,20 @@ fn classify(root: &Path, r: walkdir::Result<walkdir::DirEntry>, follow: bool) ->
         }
     };
     let ft = e.file_type();
-    if ft.is_dir() {
+    if ft.is_dir() && e.depth() < MAX_FOLDER_DEPTH {
         return None;
     }
     let rel = rel_path(root, e.path());
+    if ft.is_dir() {
+        return Some(Step::Done(Found::Skipped(Skip {
+            path: rel,
+            reason: Reason::TooComplex {
+                what: format!(
+                    "a folder {MAX_FOLDER_DEPTH} levels below the corpus root; its contents are not indexed"
+                ),
+            },
+        })));
+    }
     let skip = |reason| {
         Some(Step::Done(Found::Skipped(Skip {
             path: rel.clone(),
@@ -372,9 +391,14 @@ fn is_not_article(name: &std::ffi::OsStr) -> bool {
     )
 }
 
-/// `path` relative to `root`, '/'-separated: the document id. Bytes that are
-/// not UTF-8 and control characters are escaped as `%XX`, and a literal '%'
-/// as `%25`, so ids are printable and lossless ([`id_to_path`] reverses it).
+/// `path` relative to `root`, '/'-separated: the document id. A path that
+/// is valid UTF-8 is its own id, but for three escapes, as `%XX`, that keep
+/// every id printable, lossless and distinct from a record's id (`FILE#N`):
+/// bytes that are not UTF-8 and control characters; a '%' followed by two
+/// hex digits (else `%41` in a name would read back as `A`); and a '#'
+/// followed by nothing but digits to the end (`x.json#1` is the id of
+/// record 1 of `x.json`; a file of that name is `x.json%231`).
+/// [`id_to_path`] reverses it.
 pub fn rel_path(root: &Path, path: &Path) -> String {
     // The walker's paths are the root joined with names: the plain byte
     // prefix is the common case, and much cheaper than comparing components.
@@ -393,6 +417,7 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
     {
         let mut out = String::with_capacity(rest.len());
         escape_into(rest, &mut out);
+        escape_record_like_end(&mut out);
         return out;
     }
     let rel = path.strip_prefix(root).unwrap_or(path);
@@ -403,13 +428,54 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
         }
         escape_into(comp.as_os_str().as_encoded_bytes(), &mut out);
     }
+    escape_record_like_end(&mut out);
     out
+}
+
+/// `name#12` at the end of an id would read as record 12 of `name`.
+fn escape_record_like_end(id: &mut String) {
+    if let Some(i) = record_suffix_start(id) {
+        id.replace_range(i..=i, "%23");
+    }
+}
+
+/// Where `#N` (N all digits) starts at the end of `id`, if it does.
+fn record_suffix_start(id: &str) -> Option<usize> {
+    let i = id.rfind('#')?;
+    let n = &id[i + 1..];
+    (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).then_some(i)
+}
+
+/// The id of the file at `path` (relative to the current folder, or
+/// absolute) in the corpus at `root`, if it is a file inside it.
+pub fn id_for_path(root: &Path, path: &Path) -> Option<String> {
+    let root = root.canonicalize().ok()?;
+    let path = path.canonicalize().ok()?;
+    if !path.is_file() {
+        return None;
+    }
+    let rel = path.strip_prefix(&root).ok()?;
+    (!rel.as_os_str().is_empty()).then(|| rel_path(&root, &path))
+}
+
+/// The file part of a document id: `x.jsonl` for `x.jsonl#3` (record 3 of
+/// it), the id itself for a file with one document.
+pub fn id_file(id: &str) -> &str {
+    match record_suffix_start(id) {
+        Some(i) => &id[..i],
+        None => id,
+    }
 }
 
 fn escape_into(bytes: &[u8], out: &mut String) {
     for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            if c == '%' || c.is_control() {
+        let valid = chunk.valid();
+        for (i, c) in valid.char_indices() {
+            let percent_escape = c == '%' && {
+                let next = valid.as_bytes().get(i + 1..i + 3);
+                next.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+            };
+            if percent_escape || c.is_control() {
                 for b in c.encode_utf8(&mut [0; 4]).bytes() {
                     out.push_str(&format!("%{b:02X}"));
                 }
@@ -534,6 +600,44 @@ mod tests {
         Ok(())
     }
 
+    /// Issue 16: a chain of nested folders held a run for minutes; the walk
+    /// stops at the depth limit and says where.
+    #[test]
+    fn folders_nested_too_deep_are_reported_not_entered() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let mut deep = dir.path().to_path_buf();
+        for _ in 0..200 {
+            deep.push("d");
+        }
+        std::fs::create_dir_all(&deep)?;
+        std::fs::write(deep.join("lost.txt"), "Deep story\n\nText.")?;
+        std::fs::write(dir.path().join("d/top.txt"), "Top story\n\nText.")?;
+        let opts = WalkOptions {
+            follow_links: false,
+            exclude: Vec::new(),
+        };
+        let found: Vec<_> = walk(dir.path(), &opts).collect();
+        let files: Vec<_> = found
+            .iter()
+            .filter_map(|f| match f {
+                Found::File(e) => Some(e.rel.as_str()),
+                Found::Skipped(_) => None,
+            })
+            .collect();
+        assert_eq!(files, vec!["d/top.txt"]);
+        let skips: Vec<_> = found
+            .iter()
+            .filter_map(|f| match f {
+                Found::Skipped(s) => Some(s),
+                Found::File(_) => None,
+            })
+            .collect();
+        assert_eq!(skips.len(), 1);
+        assert_eq!(skips[0].reason.key(), "too-complex");
+        assert_eq!(skips[0].path.split('/').count(), MAX_FOLDER_DEPTH);
+        Ok(())
+    }
+
     #[test]
     fn not_articles() {
         for n in ["README", "README.TXT", "readme.md", "LICENSE", "Thumbs.db"] {
@@ -548,7 +652,27 @@ mod tests {
     fn rel_path_escapes_percent() {
         let root = Path::new("/c");
         assert_eq!(rel_path(root, Path::new("/c/a/b.txt")), "a/b.txt");
-        assert_eq!(rel_path(root, Path::new("/c/100%.txt")), "100%25.txt");
+        assert_eq!(rel_path(root, Path::new("/c/100%.txt")), "100%.txt");
+        assert_eq!(
+            rel_path(root, Path::new("/c/100% pure.txt")),
+            "100% pure.txt"
+        );
+        assert_eq!(rel_path(root, Path::new("/c/50%AB.txt")), "50%25AB.txt");
+        assert_eq!(rel_path(root, Path::new("/c/%2")), "%2");
+    }
+
+    /// Issue 16: `#` in a name is kept unless the id would read as a record.
+    #[test]
+    fn ids_of_files_never_look_like_records() {
+        let root = Path::new("/c");
+        assert_eq!(rel_path(root, Path::new("/c/a#b.txt")), "a#b.txt");
+        assert_eq!(rel_path(root, Path::new("/c/x.json#1")), "x.json%231");
+        assert_eq!(rel_path(root, Path::new("/c/n#12/y.txt")), "n#12/y.txt");
+        assert_eq!(id_file("x.json#1"), "x.json");
+        assert_eq!(id_file("x.json%231"), "x.json%231");
+        assert_eq!(id_file("a#b.txt"), "a#b.txt");
+        assert_eq!(id_file("a#"), "a#");
+        assert_eq!(id_to_path(root, "x.json%231"), Path::new("/c/x.json#1"));
     }
 
     #[test]
@@ -587,6 +711,8 @@ mod tests {
             b"caf\xe9/\xff\xfe.txt",
             b"100%/%25.txt",
             b"tab\there",
+            b"x.json#1",
+            b"%%41%",
         ] {
             let path = root.join(std::ffi::OsStr::from_bytes(name));
             let id = rel_path(root, &path);

@@ -19,8 +19,16 @@ use std::sync::OnceLock;
 const TOP_LINES: usize = 3;
 const TOP_CHARS: usize = 300;
 
-/// Years outside this range are taken as misreadings, not dates.
-const YEARS: std::ops::RangeInclusive<i32> = 1800..=2100;
+/// Years outside this range are taken as misreadings, not dates. Every date
+/// this module gives is inside it, well within what the index can store
+/// (nanoseconds since 1970 in an i64: 1677 to 2262).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1800..=2100;
+
+/// Whether `d` is in [`YEARS`].
+pub fn in_range(d: NaiveDate) -> bool {
+    use chrono::Datelike;
+    YEARS.contains(&d.year())
+}
 
 const MONTH: &str = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 

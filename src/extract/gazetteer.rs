@@ -84,6 +84,8 @@ fn parse_countries(src: &'static str) -> Countries {
     let mut c = Countries::default();
     let mut pending_context: Vec<(&'static str, &'static str, &'static str)> = Vec::new();
     let mut pending_former: Vec<(usize, &'static str)> = Vec::new();
+    // Several countries under one name (`KR+KP`): resolved once all are known.
+    let mut pending_multi: Vec<(&'static str, Option<&'static str>)> = Vec::new();
     for line in src.lines() {
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
@@ -103,16 +105,7 @@ fn parse_countries(src: &'static str) -> Countries {
             continue;
         }
         if code.contains('+') {
-            // Resolved after all countries are known.
-            for alias in list(names) {
-                let codes = code.split('+').collect::<Vec<_>>();
-                let idx = codes
-                    .iter()
-                    .filter_map(|k| c.defs.iter().position(|d| d.code == *k))
-                    .map(|i| i as u16)
-                    .collect();
-                c.multi.push((alias, idx));
-            }
+            pending_multi.push((code, names));
             continue;
         }
         let idx = c.defs.len() as u16;
@@ -144,6 +137,12 @@ fn parse_countries(src: &'static str) -> Countries {
                 context_trap,
                 former: None,
             });
+        }
+    }
+    for (codes, names) in pending_multi {
+        let idx: Vec<u16> = codes.split('+').filter_map(|k| c.index_of(k)).collect();
+        for alias in list(names) {
+            c.multi.push((alias, idx.clone()));
         }
     }
     for (alias, code) in pending_former {
@@ -338,4 +337,21 @@ pub fn matcher() -> &'static Matcher {
             .ok();
         Matcher { ac, pats }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A name for several countries may come before the countries it names.
+    #[test]
+    fn multi_country_names_do_not_depend_on_line_order() {
+        let c = parse_countries("KR+KP\tKoreas\ttwo Koreas\nKP\tNorth Korea\nKR\tSouth Korea\n");
+        let [(alias, idx)] = c.multi.as_slice() else {
+            panic!("one multi-country name expected: {:?}", c.multi);
+        };
+        assert_eq!(*alias, "two Koreas");
+        let codes: Vec<&str> = idx.iter().map(|&i| c.defs[usize::from(i)].code).collect();
+        assert_eq!(codes, ["KR", "KP"]);
+    }
 }

@@ -278,67 +278,6 @@ mod tests {
             assert_eq!(names(text), *want, "{text}");
         }
     }
-
-    /// Run with `cargo test --release --lib -- --ignored load_cost --nocapture`.
-    #[test]
-    #[ignore]
-    fn load_cost() {
-        let t = std::time::Instant::now();
-        let n = gazetteer::countries().defs.len();
-        let countries = t.elapsed();
-        let t = std::time::Instant::now();
-        let _ = gazetteer::titles();
-        let titles = t.elapsed();
-        let t = std::time::Instant::now();
-        let _ = gazetteer::matcher();
-        let matcher = t.elapsed();
-        eprintln!("countries ({n}): {countries:?}; titles: {titles:?}; automaton: {matcher:?}");
-    }
-
-    /// Extraction time alone over a corpus folder of text files:
-    /// `NEWSIDX_BENCH_CORPUS=DIR cargo test --release --lib -- --ignored throughput --nocapture`.
-    #[test]
-    #[ignore]
-    fn throughput() {
-        let Ok(dir) = std::env::var("NEWSIDX_BENCH_CORPUS") else {
-            return;
-        };
-        let mut texts = Vec::new();
-        let mut stack = vec![std::path::PathBuf::from(dir)];
-        while let Some(d) = stack.pop() {
-            let Ok(rd) = std::fs::read_dir(&d) else {
-                continue;
-            };
-            for e in rd.flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if let Ok(t) = std::fs::read_to_string(&p) {
-                    texts.push(t);
-                }
-            }
-        }
-        let bytes: usize = texts.iter().map(String::len).sum();
-        let _ = gazetteer::matcher();
-        let t = std::time::Instant::now();
-        let mut hits = 0;
-        for x in &texts {
-            hits += countries::scan(x).0.len();
-        }
-        let scan = t.elapsed();
-        let t = std::time::Instant::now();
-        let mut n = 0;
-        for x in &texts {
-            let e = extract("", x);
-            n += e.ministers.len() + e.countries.len();
-        }
-        let all = t.elapsed();
-        eprintln!(
-            "{} texts, {} bytes: scan {scan:?} ({hits} hits), extract {all:?} ({n} results)",
-            texts.len(),
-            bytes
-        );
-    }
 }
 
 #[cfg(test)]

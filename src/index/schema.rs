@@ -17,6 +17,35 @@ use tantivy::tokenizer::{
 };
 use tantivy::{DateTime, Index, TantivyDocument};
 
+/// The names of the model's fields (`schema/news.toml` is the data; these are
+/// the names code relies on). Code outside `index/` that must name a field,
+/// such as a fast column to read or a filter's field, names it through these.
+pub mod names {
+    pub const ID: &str = "id";
+    pub const FILE: &str = "file";
+    pub const TITLE: &str = "title";
+    pub const BODY: &str = "body";
+    pub const CREDIT: &str = "credit";
+    pub const BYLINE: &str = "byline";
+    pub const URL: &str = "url";
+    pub const SECTION: &str = "section";
+    pub const DATE: &str = "date";
+    pub const MINISTERS: &str = "ministers";
+    pub const MINISTER_ROLES: &str = "minister_roles";
+    pub const COUNTRIES: &str = "countries";
+    pub const COUNTRY_CODES: &str = "country_codes";
+    pub const FORMAT: &str = "format";
+    pub const ENCODING: &str = "encoding";
+    pub const SIZE: &str = "size";
+    pub const MTIME: &str = "mtime";
+    pub const HASH: &str = "hash";
+}
+
+/// The analyzers a text field of the model may name (registered under these
+/// names by [`register_analyzers`]); a text field that names none is `news`.
+pub const NEWS_ANALYZER: &str = "news";
+pub const NAME_ANALYZER: &str = "name";
+
 /// Handles to every field of the model.
 #[derive(Clone, Debug)]
 pub struct Fields {
@@ -59,8 +88,8 @@ pub fn name_analyzer() -> TextAnalyzer {
 /// opened or created, before writing or querying.
 pub fn register_analyzers(index: &Index) {
     let m = index.tokenizers();
-    m.register("news", news_analyzer());
-    m.register("name", name_analyzer());
+    m.register(NEWS_ANALYZER, news_analyzer());
+    m.register(NAME_ANALYZER, name_analyzer());
 }
 
 /// Build the tantivy schema for `model`.
@@ -79,7 +108,7 @@ fn add_field(b: &mut tantivy::schema::SchemaBuilder, f: &FieldDef) {
         FieldType::Text | FieldType::String => {
             let (tokenizer, record) = match f.kind {
                 FieldType::Text => (
-                    f.analyzer.as_deref().unwrap_or("news"),
+                    f.analyzer.as_deref().unwrap_or(NEWS_ANALYZER),
                     IndexRecordOption::WithFreqsAndPositions,
                 ),
                 _ => ("raw", IndexRecordOption::Basic),
@@ -143,24 +172,24 @@ impl Fields {
             })
         };
         Ok(Fields {
-            id: g("id")?,
-            file: g("file")?,
-            title: g("title")?,
-            body: g("body")?,
-            credit: g("credit")?,
-            byline: g("byline")?,
-            url: g("url")?,
-            section: g("section")?,
-            date: g("date")?,
-            ministers: g("ministers")?,
-            minister_roles: g("minister_roles")?,
-            countries: g("countries")?,
-            country_codes: g("country_codes")?,
-            format: g("format")?,
-            encoding: g("encoding")?,
-            size: g("size")?,
-            mtime: g("mtime")?,
-            hash: g("hash")?,
+            id: g(names::ID)?,
+            file: g(names::FILE)?,
+            title: g(names::TITLE)?,
+            body: g(names::BODY)?,
+            credit: g(names::CREDIT)?,
+            byline: g(names::BYLINE)?,
+            url: g(names::URL)?,
+            section: g(names::SECTION)?,
+            date: g(names::DATE)?,
+            ministers: g(names::MINISTERS)?,
+            minister_roles: g(names::MINISTER_ROLES)?,
+            countries: g(names::COUNTRIES)?,
+            country_codes: g(names::COUNTRY_CODES)?,
+            format: g(names::FORMAT)?,
+            encoding: g(names::ENCODING)?,
+            size: g(names::SIZE)?,
+            mtime: g(names::MTIME)?,
+            hash: g(names::HASH)?,
         })
     }
 

@@ -160,7 +160,10 @@ impl Remote {
                         Some((b["key"].as_str()?.to_string(), b["doc_count"].as_u64()?))
                     })
                     .collect();
-                (f.name().to_string(), facets::top(*f, counts))
+                (
+                    f.name().to_string(),
+                    facets::top(*f, counts, req.facet_values),
+                )
             })
             .collect();
         let timeline = req.timeline.then(|| {

@@ -7,8 +7,8 @@
 use super::highlight::{Analyzer, analyze};
 use super::query::{Leaf, LeafKind, Node};
 use super::union::FieldUnion;
-use crate::index::schema::date_to_tantivy;
-use crate::model::{FieldType, Model};
+use crate::index::schema::{date_to_tantivy, names};
+use crate::model::Model;
 use anyhow::{Result, anyhow, bail};
 use chrono::NaiveDate;
 use std::ops::Bound;
@@ -39,7 +39,7 @@ pub fn build(schema: &Schema, root: &Node, filters: &Filters) -> Result<Box<dyn 
         clauses.push((Occur::Must, b.date_range(filters.since, filters.until)?));
     }
     for code in &filters.countries {
-        let f = b.field("country_codes")?;
+        let f = b.field(names::COUNTRY_CODES)?;
         clauses.push((
             Occur::Must,
             Box::new(TermQuery::new(
@@ -50,7 +50,7 @@ pub fn build(schema: &Schema, root: &Node, filters: &Filters) -> Result<Box<dyn 
     }
     for name in &filters.ministers {
         let leaf = Leaf {
-            field: Some("ministers".into()),
+            field: Some(names::MINISTERS.into()),
             kind: LeafKind::Phrase,
             text: name.clone(),
         };
@@ -140,12 +140,8 @@ impl Builder<'_> {
             .field(name)
             .ok_or_else(|| anyhow!("unknown field `{name}`"))?;
         let field = self.field(name)?;
-        if def.kind != FieldType::Text {
+        let Some(a) = Analyzer::of(def) else {
             return Ok(Some(self.exact(field, l)?));
-        }
-        let a = match def.analyzer.as_deref() {
-            Some("name") => Analyzer::Name,
-            _ => Analyzer::News,
         };
         let words = analyze(a, &l.text);
         let Some(&(first, _)) = words.first() else {
@@ -222,7 +218,7 @@ impl Builder<'_> {
     }
 
     fn date_range(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Box<dyn Query>> {
-        let f = self.field("date")?;
+        let f = self.field(names::DATE)?;
         let term = |d: NaiveDate| Term::from_field_date_for_search(f, date_to_tantivy(d));
         let lower = from.map_or(Bound::Unbounded, |d| Bound::Included(term(d)));
         // Dates are midnights: up to and including `to` = before the next day.

@@ -4,6 +4,7 @@
 //! runs only when `--facet` or `--timeline` asks for it.
 
 use super::hit::FacetCount;
+use crate::index::schema::names;
 use std::collections::{BTreeMap, HashMap};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
@@ -12,8 +13,9 @@ use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 /// Values shown per facet.
 pub const TOP: usize = 20;
 
-/// A field to count values of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A field to count values of (also a saved query's `top_facet` key).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Facet {
     Country,
     Minister,
@@ -31,9 +33,9 @@ impl Facet {
 
     fn column(self) -> &'static str {
         match self {
-            Facet::Country => "countries",
-            Facet::Minister => "ministers",
-            Facet::Section => "section",
+            Facet::Country => names::COUNTRIES,
+            Facet::Minister => names::MINISTERS,
+            Facet::Section => names::SECTION,
         }
     }
 }
@@ -76,7 +78,7 @@ impl Collector for Tally {
             columns.push((col, vec![0u64; n]));
         }
         let dates = if self.timeline {
-            ff.column_opt::<DateTime>("date")?
+            ff.column_opt::<DateTime>(names::DATE)?
         } else {
             None
         };
@@ -152,11 +154,11 @@ impl SegmentCollector for SegmentTally {
     }
 }
 
-/// The `TOP` largest counts, ties by value; countries carry their ISO code.
-pub fn top(facet: Facet, counts: HashMap<String, u64>) -> Vec<FacetCount> {
+/// The `keep` largest counts, ties by value; countries carry their ISO code.
+pub fn top(facet: Facet, counts: HashMap<String, u64>, keep: usize) -> Vec<FacetCount> {
     let mut v: Vec<(String, u64)> = counts.into_iter().collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    v.truncate(TOP);
+    v.truncate(keep);
     v.into_iter()
         .map(|(value, count)| FacetCount {
             code: match facet {
@@ -179,7 +181,7 @@ mod tests {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect();
-        let got: Vec<(String, u64)> = top(Facet::Section, m)
+        let got: Vec<(String, u64)> = top(Facet::Section, m, TOP)
             .into_iter()
             .map(|f| (f.value, f.count))
             .collect();

@@ -7,7 +7,8 @@
 
 use super::hit::Marked;
 use super::query::{Leaf, LeafKind, Node};
-use crate::index::schema::{name_analyzer, news_analyzer};
+use crate::index::schema::{NAME_ANALYZER, name_analyzer, names, news_analyzer};
+use crate::model::{FieldDef, FieldType, Model};
 use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
@@ -16,6 +17,22 @@ use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 pub enum Analyzer {
     News,
     Name,
+}
+
+impl Analyzer {
+    /// The analyzer the model gives a field; `None` for a field that is not
+    /// text (its value is one exact token).
+    pub fn of(def: &FieldDef) -> Option<Analyzer> {
+        (def.kind == FieldType::Text).then_some(match def.analyzer.as_deref() {
+            Some(NAME_ANALYZER) => Analyzer::Name,
+            _ => Analyzer::News,
+        })
+    }
+
+    /// [`Analyzer::of`] the model's field called `name`.
+    fn of_field(name: &str) -> Option<Analyzer> {
+        Model::get().field(name).and_then(Analyzer::of)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -165,19 +182,26 @@ impl Highlighter {
         }
     }
 
+    /// A leaf is marked in the title and body it may have matched: bare
+    /// words and their own field's words, and names (the extracted ministers
+    /// and countries are written in the title or body). Its words go through
+    /// the analyzer of the field searched: a bare word's through the title's
+    /// and the body's.
     fn add(&mut self, l: &Leaf) {
-        let (title, body, a) = match l.field.as_deref() {
-            None => (true, true, Analyzer::News),
-            Some("title") => (true, false, Analyzer::News),
-            Some("body") => (false, true, Analyzer::News),
-            Some("ministers" | "countries") => (true, true, Analyzer::Name),
+        let (title, body) = match l.field.as_deref() {
+            None => (true, true),
+            Some(names::TITLE) => (true, false),
+            Some(names::BODY) => (false, true),
+            Some(names::MINISTERS | names::COUNTRIES) => (true, true),
             _ => return,
         };
-        let Some(p) = pattern(l, a) else { return };
-        if title {
-            self.title.push(p.clone());
+        let shown = |field: &str| {
+            Analyzer::of_field(l.field.as_deref().unwrap_or(field)).and_then(|a| pattern(l, a))
+        };
+        if title && let Some(p) = shown(names::TITLE) {
+            self.title.push(p);
         }
-        if body {
+        if body && let Some(p) = shown(names::BODY) {
             self.body.push(p);
         }
     }
@@ -492,7 +516,7 @@ fn char_spans(text: &str, spans: &[Span]) -> Vec<(usize, usize, usize)> {
 }
 
 /// Sorted, overlapping ranges joined; the pattern set kept as a bit mask.
-fn merge(mut v: Vec<(usize, usize, usize)>) -> Vec<(usize, usize, u64)> {
+fn merge(mut v: Vec<(usize, usize, usize)>) -> Vec<Mark> {
     v.sort();
     let mut out: Vec<(usize, usize, u64)> = Vec::new();
     for (s, e, p) in v {
@@ -646,41 +670,39 @@ pub fn snippet(text: &str, spans: &[Span], max_chars: usize, fragments: usize) -
     }
 }
 
+/// A mark: start and end character, and the bit of each pattern it shows.
+type Mark = (usize, usize, u64);
+
 /// `snippet` on the characters of the text, its marks merged.
 fn passages<C: Chars + ?Sized>(
     chars: &C,
-    marks: Vec<(usize, usize, u64)>,
+    marks: Vec<Mark>,
     max_chars: usize,
     fragments: usize,
 ) -> Marked {
     let max = max_chars.max(20);
+    let mut chosen = choose_windows(chars, &marks, max, fragments);
+    if chosen.is_empty() {
+        chosen.push(opening(chars, max));
+    }
+    chosen.sort();
+    write_passages(chars, &marks, &chosen)
+}
+
+/// Up to `fragments` windows that do not overlap, each the best for the
+/// marks not yet shown.
+fn choose_windows<C: Chars + ?Sized>(
+    chars: &C,
+    marks: &[Mark],
+    max: usize,
+    fragments: usize,
+) -> Vec<(usize, usize)> {
     let mut used = vec![false; marks.len()];
     let mut chosen: Vec<(usize, usize)> = Vec::new();
     for _ in 0..fragments.max(1) {
-        let mut best: Option<(u64, usize, usize)> = None;
-        for (i, m) in marks.iter().enumerate() {
-            if used[i] {
-                continue;
-            }
-            let start = window_start(chars, m.0, max);
-            let end = window_end(chars, start, max);
-            if chosen.iter().any(|c| start < c.1 && c.0 < end) {
-                continue;
-            }
-            let mut mask = 0u64;
-            let mut count = 0u64;
-            for (j, n) in marks.iter().enumerate() {
-                if !used[j] && n.0 >= start && n.1 <= end {
-                    mask |= n.2;
-                    count += 1;
-                }
-            }
-            let score = u64::from(mask.count_ones()) * 1_000_000 + count;
-            if best.is_none_or(|b| score > b.0) {
-                best = Some((score, start, end));
-            }
-        }
-        let Some((_, start, end)) = best else { break };
+        let Some((start, end)) = best_window(chars, marks, &used, &chosen, max) else {
+            break;
+        };
         for (j, n) in marks.iter().enumerate() {
             if n.0 >= start && n.1 <= end {
                 used[j] = true;
@@ -688,59 +710,124 @@ fn passages<C: Chars + ?Sized>(
         }
         chosen.push((start, end));
     }
-    if chosen.is_empty() {
-        let start = (0..chars.len())
-            .find(|&i| !chars.at(i).is_whitespace())
-            .unwrap_or(0);
-        chosen.push((start, window_end(chars, start, max)));
-    }
-    chosen.sort();
+    chosen
+}
 
-    let mut out = String::new();
-    let mut len = 0usize;
+/// Of the windows around each unused mark that overlap no chosen one, the
+/// one showing the most distinct patterns, then the most marks (the first
+/// such in text order).
+fn best_window<C: Chars + ?Sized>(
+    chars: &C,
+    marks: &[Mark],
+    used: &[bool],
+    chosen: &[(usize, usize)],
+    max: usize,
+) -> Option<(usize, usize)> {
+    let mut best: Option<(u64, usize, usize)> = None;
+    for (i, m) in marks.iter().enumerate() {
+        if used[i] {
+            continue;
+        }
+        let start = window_start(chars, m.0, max);
+        let end = window_end(chars, start, max);
+        if chosen.iter().any(|c| start < c.1 && c.0 < end) {
+            continue;
+        }
+        let mut mask = 0u64;
+        let mut count = 0u64;
+        for (j, n) in marks.iter().enumerate() {
+            if !used[j] && n.0 >= start && n.1 <= end {
+                mask |= n.2;
+                count += 1;
+            }
+        }
+        let score = u64::from(mask.count_ones()) * 1_000_000 + count;
+        if best.is_none_or(|b| score > b.0) {
+            best = Some((score, start, end));
+        }
+    }
+    best.map(|(_, start, end)| (start, end))
+}
+
+/// The passage shown when nothing is marked: the text's opening words.
+fn opening<C: Chars + ?Sized>(chars: &C, max: usize) -> (usize, usize) {
+    let start = (0..chars.len())
+        .find(|&i| !chars.at(i).is_whitespace())
+        .unwrap_or(0);
+    (start, window_end(chars, start, max))
+}
+
+/// The snippet text being written, and its length in characters (where the
+/// next mark would start).
+#[derive(Default)]
+struct Out {
+    text: String,
+    len: usize,
+}
+
+impl Out {
+    fn push_str(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.len += s.chars().count();
+    }
+
+    fn push(&mut self, c: char) {
+        self.text.push(c);
+        self.len += 1;
+    }
+}
+
+/// The `chosen` windows (sorted) joined by ellipses, whitespace collapsed to
+/// single spaces, with the marks inside them moved to output positions.
+fn write_passages<C: Chars + ?Sized>(
+    chars: &C,
+    marks: &[Mark],
+    chosen: &[(usize, usize)],
+) -> Marked {
+    let mut out = Out::default();
     let mut highlights = Vec::new();
-    let push = |out: &mut String, len: &mut usize, s: &str| {
-        out.push_str(s);
-        *len += s.chars().count();
-    };
-    if chosen[0].0 > 0 {
-        push(&mut out, &mut len, "… ");
+    if chosen.first().is_some_and(|c| c.0 > 0) {
+        out.push_str("… ");
     }
     for (k, &(s, e)) in chosen.iter().enumerate() {
         if k > 0 {
-            push(&mut out, &mut len, " … ");
+            out.push_str(" … ");
         }
-        // Output position of each char of the passage, and after its last.
-        let mut at = Vec::with_capacity(e - s + 1);
-        let mut last_space = false;
-        for c in (s..e).map(|i| chars.at(i)) {
-            at.push(len);
-            if c.is_whitespace() {
-                if !last_space {
-                    out.push(' ');
-                    len += 1;
-                }
-                last_space = true;
-            } else {
-                out.push(c);
-                len += 1;
-                last_space = false;
-            }
-        }
-        at.push(len);
-        for m in &marks {
+        let at = write_window(chars, s, e, &mut out);
+        for m in marks {
             if m.0 >= s && m.1 <= e && m.0 < m.1 {
                 highlights.push([at[m.0 - s], at[m.1 - s]]);
             }
         }
     }
     if chosen.last().is_some_and(|c| c.1 < chars.len()) {
-        push(&mut out, &mut len, " …");
+        out.push_str(" …");
     }
     Marked {
-        text: out,
+        text: out.text,
         highlights,
     }
+}
+
+/// Write characters `s..e` with runs of whitespace as one space; returns the
+/// output position of each character, and of the end.
+fn write_window<C: Chars + ?Sized>(chars: &C, s: usize, e: usize, out: &mut Out) -> Vec<usize> {
+    let mut at = Vec::with_capacity(e - s + 1);
+    let mut last_space = false;
+    for c in (s..e).map(|i| chars.at(i)) {
+        at.push(out.len);
+        if c.is_whitespace() {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+        } else {
+            out.push(c);
+            last_space = false;
+        }
+    }
+    at.push(out.len);
+    at
 }
 
 /// Optimal-string-alignment distance of `a` and `b` is at most `d`

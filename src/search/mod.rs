@@ -14,7 +14,10 @@ pub mod query;
 pub mod timeline;
 pub mod union;
 
+use crate::corpus::walk;
+use crate::document::StoredDoc;
 use crate::index::NewsIndex;
+use crate::index::schema::names;
 use anyhow::{Context, Result};
 use build::Filters;
 use facets::{Facet, Tally};
@@ -25,8 +28,9 @@ use std::time::Instant;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::{DateTime, DocAddress, ReloadPolicy, Score, SegmentReader, TantivyDocument};
 
-/// How bare terms combine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+/// How bare terms combine (also a saved query's `default_operator`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum DefaultOperator {
     #[default]
     And,
@@ -52,6 +56,8 @@ pub struct Request {
     pub sort: Sort,
     pub filters: Filters,
     pub facets: Vec<Facet>,
+    /// Values kept per facet, most frequent first.
+    pub facet_values: usize,
     pub timeline: bool,
     /// Characters of body text per snippet passage.
     pub snippet_chars: usize,
@@ -71,6 +77,7 @@ impl Default for Request {
             sort: Sort::Score,
             filters: Filters::default(),
             facets: Vec::new(),
+            facet_values: facets::TOP,
             timeline: false,
             snippet_chars: 200,
             fragments: 1,
@@ -116,7 +123,7 @@ pub fn search(ix: &NewsIndex, req: &Request) -> Result<Results> {
                 let by_date = page.tweak_score(|seg: &SegmentReader| {
                     let dates = seg
                         .fast_fields()
-                        .column_opt::<DateTime>("date")
+                        .column_opt::<DateTime>(names::DATE)
                         .ok()
                         .flatten();
                     move |doc, score: Score| {
@@ -146,9 +153,11 @@ pub fn search(ix: &NewsIndex, req: &Request) -> Result<Results> {
             let doc = f.read(&tdoc);
             let snippet = hl.snippet(&doc.body, req.snippet_chars, req.fragments);
             let title_highlights = hl.title_marks(&doc.title);
-            let file = doc.id.split('#').next().unwrap_or(&doc.id);
+            let file = crate::corpus::walk::id_file(&doc.id);
             let path = match &corpus {
-                Some(r) => r.join(file).display().to_string(),
+                Some(r) => crate::corpus::walk::id_to_path(r, file)
+                    .display()
+                    .to_string(),
                 None => file.to_string(),
             };
             hits.push(Hit {
@@ -167,7 +176,10 @@ pub fn search(ix: &NewsIndex, req: &Request) -> Result<Results> {
             req.facets
                 .iter()
                 .zip(t.facets)
-                .map(|(f, counts)| (f.name().to_string(), facets::top(*f, counts)))
+                .map(|(f, counts)| {
+                    let top = facets::top(*f, counts, req.facet_values);
+                    (f.name().to_string(), top)
+                })
                 .collect(),
             req.timeline.then(|| timeline::buckets(&t.months)),
         ),
@@ -183,8 +195,28 @@ pub fn search(ix: &NewsIndex, req: &Request) -> Result<Results> {
     })
 }
 
+/// The stored document `id_or_path` names: an id as `search` prints it,
+/// else a path to the file (relative to here, or the absolute `path` that
+/// search prints), with its `#N` if it has one.
+pub fn find_document(ix: &NewsIndex, id_or_path: &str) -> Result<Option<StoredDoc>> {
+    if let Some(d) = get_by_id(ix, id_or_path)? {
+        return Ok(Some(d));
+    }
+    let by_path = || {
+        let root = PathBuf::from(ix.stamp.corpus.as_deref()?);
+        let file = walk::id_file(id_or_path);
+        let suffix = &id_or_path[file.len()..];
+        let id = walk::id_for_path(&root, std::path::Path::new(file))?;
+        Some(format!("{id}{suffix}"))
+    };
+    match by_path() {
+        Some(id) => get_by_id(ix, &id),
+        None => Ok(None),
+    }
+}
+
 /// The stored document with this id, if the index has one.
-pub fn get_by_id(ix: &NewsIndex, id: &str) -> Result<Option<crate::document::StoredDoc>> {
+pub fn get_by_id(ix: &NewsIndex, id: &str) -> Result<Option<StoredDoc>> {
     let reader = ix.index.reader().context("cannot open an index reader")?;
     let searcher = reader.searcher();
     let term = tantivy::Term::from_field_text(ix.fields.id, id);

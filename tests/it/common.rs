@@ -5,6 +5,17 @@
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
+/// A check this machine cannot make (a program or a system feature it needs
+/// is missing): said loudly, and skipped, or a failure under
+/// `NEWSIDX_REQUIRE_ALL=1` (which `.ci/run` sets), so CI never passes a
+/// check it did not make.
+pub fn skip(why: &str) {
+    if std::env::var_os("NEWSIDX_REQUIRE_ALL").is_some_and(|v| v == "1") {
+        panic!("NEWSIDX_REQUIRE_ALL=1, but {why}");
+    }
+    eprintln!("\n*** SKIPPED: {why} ***\n");
+}
+
 /// The repository's sample corpus.
 pub fn sample_corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-corpus")

@@ -6,6 +6,8 @@ mod common;
 mod extraction;
 mod formats;
 mod foundation;
+mod hostile;
+mod human;
 mod incremental;
 mod remote;
 mod robust;

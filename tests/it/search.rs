@@ -178,6 +178,36 @@ fn exit_codes_and_query_errors() {
         .stderr(predicate::str::contains("newsidx index"));
 }
 
+/// Query errors echo what the user typed; the error chain is sanitized once
+/// where it is printed, so escapes in a query, a field, a country or a date
+/// never reach the terminal, and a line break in the query keeps the caret
+/// under the right column.
+#[test]
+fn query_errors_never_print_control_characters() {
+    let ix = Indexed::sample();
+    for args in [
+        vec!["search", "nuclear\nrare \"earth\u{1b}[2J"],
+        vec!["search", "\u{1b}]0;x\u{7} title:("],
+        vec!["search", "country:atl\u{1b}[31mantis"],
+        vec!["search", "date:20\u{1b}[1m11"],
+        vec!["search", "x", "--since", "20\u{1b}[1m11"],
+    ] {
+        let out = ix.cmd(&args).output().expect("newsidx runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !err.contains('\u{1b}') && !err.contains('\u{7}') && err.contains('\u{fffd}'),
+            "{args:?}: {err:?}"
+        );
+    }
+    ix.cmd(&["search", "nuclear\nrare \"earth"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "\n  nuclear rare \"earth\n               ^",
+        ));
+}
+
 #[test]
 fn fuzzy_and_prefix_find_and_highlight() {
     let ix = Indexed::sample();

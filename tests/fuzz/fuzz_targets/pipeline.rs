@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use newsidx::corpus::Entry;
+use newsidx::corpus::{Entry, Reason};
 use newsidx::pipeline;
 use std::path::PathBuf;
 
@@ -28,6 +28,8 @@ fuzz_target!(|data: &[u8]| {
                 assert!(!d.body.contains('\0'));
             }
         }
+        // The pipeline turns a panic into a skip; here it must be a failure.
+        Err(Reason::Crashed { error }) => panic!("the pipeline crashed: {error}"),
         Err(reason) => assert!(!reason.to_string().is_empty()),
     }
 });

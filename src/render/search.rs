@@ -1,21 +1,152 @@
-//! Human output for a terminal: rank, title, id, date, countries, snippet,
-//! with matches in bold colour when colour is on; then facet counts and a
-//! timeline bar chart when asked. Article text always goes through
-//! `sanitize`, so no control character from a document reaches the terminal.
+//! `newsidx search`: hits as human text (rank, title, id, date, countries,
+//! snippet, with matches in bold colour when colour is on; then facet counts
+//! and a timeline bar chart when asked), as one JSON document
+//! (`schema/search-output.schema.json`) or as JSON Lines, one hit a line.
+//! Text and JSON Lines are written a hit at a time: a header (none today),
+//! each hit, then the footer. Article text always goes through `sanitize`,
+//! so no control character from a document reaches the terminal.
 
-use super::{Color, safe_char, sanitize};
-use crate::search::hit::{FacetCount, Hit, Results, TimelineBucket};
+use super::{Color, date, round_ms, safe_char, sanitize, ser_date};
+use crate::extract::MinisterRole;
+use crate::search::hit::{FacetCount, Hit, Marked, Results, TimelineBucket};
+use chrono::NaiveDate;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::io::{self, Write};
+
+/// Version of the search output format (`schema/search-output.schema.json`).
+pub const SEARCH_VERSION: u32 = 1;
+
+/// `newsidx search --format json`.
+#[derive(serde::Serialize)]
+pub struct SearchOutput<'a> {
+    pub version: u32,
+    pub query: &'a str,
+    pub total_hits: usize,
+    pub took_ms: f64,
+    pub hits: Vec<HitOutput<'a>>,
+    /// Present only when facets were asked for.
+    #[serde(skip_serializing_if = "Facets::is_empty")]
+    pub facets: Facets<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<&'a [TimelineBucket]>,
+}
+
+impl<'a> SearchOutput<'a> {
+    pub fn new(r: &'a Results) -> Self {
+        SearchOutput {
+            version: SEARCH_VERSION,
+            query: &r.query,
+            total_hits: r.total_hits,
+            took_ms: round_ms(r.took_ms),
+            hits: r.hits.iter().map(HitOutput::new).collect(),
+            facets: Facets(&r.facets),
+            timeline: r.timeline.as_deref(),
+        }
+    }
+}
+
+/// One hit as JSON: the stored document's fields beside rank, score, path
+/// and what matched; also each line of `--format ndjson`.
+#[derive(serde::Serialize)]
+pub struct HitOutput<'a> {
+    pub rank: usize,
+    /// The f32 score widened to f64, as the output has always printed it.
+    pub score: f64,
+    pub id: &'a str,
+    pub path: &'a str,
+    pub title: &'a str,
+    #[serde(serialize_with = "ser_date")]
+    pub date: Option<NaiveDate>,
+    pub section: Option<&'a str>,
+    pub credit: Option<&'a str>,
+    pub byline: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub ministers: &'a [String],
+    pub minister_roles: &'a [MinisterRole],
+    pub countries: &'a [String],
+    pub country_codes: &'a [String],
+    pub snippet: &'a Marked,
+    pub title_highlights: &'a [[usize; 2]],
+}
+
+impl<'a> HitOutput<'a> {
+    pub fn new(h: &'a Hit) -> Self {
+        let d = &h.doc;
+        HitOutput {
+            rank: h.rank,
+            score: f64::from(h.score),
+            id: &d.id,
+            path: &h.path,
+            title: &d.title,
+            date: d.date,
+            section: d.section.as_deref(),
+            credit: d.credit.as_deref(),
+            byline: d.byline.as_deref(),
+            url: d.url.as_deref(),
+            ministers: &d.ministers,
+            minister_roles: &d.minister_roles,
+            countries: &d.countries,
+            country_codes: &d.country_codes,
+            snippet: &h.snippet,
+            title_highlights: &h.title_highlights,
+        }
+    }
+}
+
+/// Facet name → counts, a JSON object in the order the facets were asked.
+pub struct Facets<'a>(pub &'a [(String, Vec<FacetCount>)]);
+
+impl Facets<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for Facets<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (name, counts) in self.0 {
+            m.serialize_entry(name, counts)?;
+        }
+        m.end()
+    }
+}
+
+/// The whole result as one pretty JSON document.
+pub fn write_json(w: &mut dyn Write, r: &Results) -> io::Result<()> {
+    super::write_json(w, &SearchOutput::new(r))
+}
+
+/// JSON Lines: one hit object per line.
+pub fn write_ndjson(w: &mut dyn Write, r: &Results) -> io::Result<()> {
+    for h in &r.hits {
+        write_ndjson_hit(w, h)?;
+    }
+    Ok(())
+}
+
+/// One line of JSON Lines.
+pub fn write_ndjson_hit(w: &mut dyn Write, h: &Hit) -> io::Result<()> {
+    serde_json::to_writer(&mut *w, &HitOutput::new(h))?;
+    writeln!(w)
+}
 
 const MATCH_ON: &str = "\x1b[1;31m";
 const DIM_ON: &str = "\x1b[2m";
 const BOLD_ON: &str = "\x1b[1m";
 const OFF: &str = "\x1b[0m";
 
-pub fn write_results(w: &mut dyn Write, r: &Results, color: Color) -> io::Result<()> {
+/// Every hit, then the footer.
+pub fn write_text(w: &mut dyn Write, r: &Results, color: Color) -> io::Result<()> {
     for h in &r.hits {
         write_hit(w, h, color)?;
     }
+    write_footer(w, r, color)
+}
+
+/// What comes after the hits: how many there are (or why there are none),
+/// then facet counts and the timeline when asked.
+pub fn write_footer(w: &mut dyn Write, r: &Results, color: Color) -> io::Result<()> {
     let shown = r.hits.len();
     let from = r.hits.first().map(|h| h.rank).unwrap_or(0);
     let summary = if shown == 0 && r.total_hits > 0 {
@@ -127,13 +258,14 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn write_hit(w: &mut dyn Write, h: &Hit, color: Color) -> io::Result<()> {
+/// One hit: rank and title, id · date · countries, the snippet.
+pub fn write_hit(w: &mut dyn Write, h: &Hit, color: Color) -> io::Result<()> {
     let d = &h.doc;
     let title = marked(&d.title, &h.title_highlights, color, BOLD_ON);
     writeln!(w, "{:>2}. {title}", h.rank)?;
     let mut meta = vec![sanitize(&d.id, false)];
-    if let Some(date) = d.date {
-        meta.push(date.format("%Y-%m-%d").to_string());
+    if let Some(day) = d.date {
+        meta.push(date(day).to_string());
     }
     if !d.countries.is_empty() {
         meta.push(sanitize(&d.countries.join(", "), false));
@@ -180,7 +312,7 @@ fn marked(text: &str, marks: &[[usize; 2]], color: Color, base: &str) -> String 
                 next.next();
             }
         }
-        out.push(safe_char(c));
+        out.extend(safe_char(c));
     }
     if on {
         out.push_str(OFF);

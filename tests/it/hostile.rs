@@ -1,0 +1,370 @@
+//! Issue 16: hostile input. Each reproduction of the issue is generated here
+//! (no committed megabytes) beside ordinary articles, and indexed in one
+//! run: the good files are all indexed, each hostile one is skipped with its
+//! reason or indexed with the right values, and the run ends in bounded
+//! time. A property checks that no generated page outlives its budget.
+
+use crate::common::*;
+use newsidx::article::budget::{self, Stop};
+use newsidx::article::{ParseError, html, markdown};
+use proptest::prelude::*;
+use serde_json::Value;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
+    let p = root.join(rel);
+    if let Some(dir) = p.parent() {
+        std::fs::create_dir_all(dir).expect("folder");
+    }
+    std::fs::write(p, bytes).expect("file");
+}
+
+fn page(body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html><head><title>A</title></head><body>{body}<p>Closing words.</p></body></html>"
+    )
+}
+
+/// The issue's files, made here; `good` ones must all be indexed.
+fn hostile_corpus(root: &Path) {
+    for (i, topic) in ["harbour", "granary", "tin", "rubber", "cocoa"]
+        .iter()
+        .enumerate()
+    {
+        write(
+            root,
+            &format!("good/{i}.txt"),
+            format!("The {topic} report\n\nTraders said the {topic} market was calm.\n"),
+        );
+    }
+    // Crash: the adoption agency.
+    let b: String = (0..1999).map(|i| format!("<b id={i}>")).collect();
+    write(
+        root,
+        "c/amp.html",
+        page(&format!(
+            "<div>{b}</div>{}",
+            "<div>ampword</div>".repeat(16_000)
+        )),
+    );
+    // Stalls.
+    write(root, "c/divs.html", page(&"<div/>".repeat(100_000)));
+    write(root, "c/unclosed-b.html", page(&"<div></b>".repeat(50_000)));
+    write(
+        root,
+        "c/brackets.md",
+        format!(
+            "---\nx: {}{}\n---\nBody\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        ),
+    );
+    let mut deep = String::new();
+    for _ in 0..200 {
+        deep.push_str("d/");
+    }
+    write(root, &format!("{deep}lost.txt"), "Lost story\n\nDeep.\n");
+    // Flat pages the old depth scan refused.
+    let anchors: String = (0..2500).map(|i| format!("<a name=n{i}>x ")).collect();
+    write(
+        root,
+        "flat/anchors.html",
+        page(&format!("<p>Anchored {anchors}</p>")),
+    );
+    // Wrong values.
+    write(
+        root,
+        "v/dates.jsonl",
+        "{\"title\":\"Far future\",\"text\":\"x\",\"date\":99999999999999}\n\
+         {\"title\":\"Far past\",\"text\":\"x\",\"date\":-99999999999999}\n\
+         {\"title\":\"Compact\",\"text\":\"x\",\"date\":20111112}\n\
+         \u{feff}{\"title\":\"After a BOM\",\"text\":\"bomword\"}\n",
+    );
+    let mut mixed = b"<html><head><meta charset=\"utf-8\"><title>Mixed caf\xc3\xa9 story</title></head><body><p>Cr\xe8me story text.</p></body></html>".to_vec();
+    mixed.extend_from_slice(b"\n");
+    write(root, "v/mixed.html", mixed);
+    write(root, "v/a#b.txt", "Hash name\n\nhashword\n");
+    write(root, "v/100% pure.txt", "Percent name\n\npercentword\n");
+    write(
+        root,
+        "v/x.json",
+        "[{\"title\":\"Record one\",\"text\":\"recordword\"}]",
+    );
+    write(
+        root,
+        "v/x.json#1",
+        "{\"title\":\"Hash one\",\"text\":\"recordword\"}",
+    );
+    write(
+        root,
+        "v/bidi.json",
+        "{\"title\":\"evil\u{202e}txt.exe\",\"text\":\"bidiword\"}",
+    );
+    write(
+        root,
+        "v/long-title.json",
+        format!(
+            "{{\"title\":\"{}\",\"text\":\"longword\"}}",
+            "t".repeat(100_000)
+        ),
+    );
+    write(
+        root,
+        "v/unclosed.md",
+        "---\ntitle: Never closed\n\nText of the story.\n",
+    );
+}
+
+fn index(corpus: &Path, index: &Path) -> (Value, String) {
+    let out = newsidx()
+        .args(["index", "--no-progress", "--format", "json"])
+        .arg(corpus)
+        .arg("--index")
+        .arg(index)
+        .timeout(Duration::from_secs(600))
+        .output()
+        .expect("newsidx runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    (
+        serde_json::from_slice(&out.stdout).expect("summary JSON"),
+        stderr,
+    )
+}
+
+fn skip_kind(summary: &Value, path: &str) -> Option<String> {
+    summary["skips"].as_array()?.iter().find_map(|s| {
+        (s["path"] == path).then(|| s["reason"]["kind"].as_str().unwrap_or("").to_string())
+    })
+}
+
+#[test]
+fn one_run_over_hostile_files_indexes_the_good_and_reports_the_rest() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (corpus, ix) = (dir.path().join("corpus"), dir.path().join("ix"));
+    hostile_corpus(&corpus);
+    let (summary, stderr) = index(&corpus, &ix);
+
+    for (path, kind) in [
+        ("c/amp.html", "too-complex"),
+        ("c/divs.html", "too-complex"),
+        ("c/unclosed-b.html", "too-complex"),
+        ("c/brackets.md", "too-complex"),
+        ("v/unclosed.md", "malformed"),
+    ] {
+        assert_eq!(
+            skip_kind(&summary, path).as_deref(),
+            Some(kind),
+            "{path}: {stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("newsidx: {path}: ")),
+            "{path}: {stderr}"
+        );
+    }
+    let deep_skip = summary["skips"]
+        .as_array()
+        .and_then(|s| {
+            s.iter()
+                .find(|s| s["path"].as_str().is_some_and(|p| p.starts_with("d/d/")))
+        })
+        .expect("the deep folder is reported");
+    assert_eq!(deep_skip["reason"]["kind"], "too-complex");
+    // The numeric dates are notes, not skips.
+    assert!(
+        stderr.contains("v/dates.jsonl#1: date 99999999999999"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("v/dates.jsonl#2: date -99999999999999"),
+        "{stderr}"
+    );
+
+    let cmd = |args: &[&str]| {
+        let mut c = newsidx();
+        c.args(args).arg("--index").arg(&ix);
+        c
+    };
+    let search = |q: &str| -> Value {
+        let out = cmd(&["search", q, "--format", "json", "-n", "50"])
+            .output()
+            .expect("runs");
+        serde_json::from_slice(&out.stdout).expect("JSON")
+    };
+    for topic in ["harbour", "granary", "tin", "rubber", "cocoa"] {
+        assert_eq!(ids(&search(topic)).len(), 1, "{topic}");
+    }
+    assert_eq!(ids(&search("anchored")), vec!["flat/anchors.html"]);
+    assert_eq!(ids(&search("bomword")), vec!["v/dates.jsonl#4"]);
+
+    // Dates: never wrapped; 20111112 is a date.
+    let dates = search("title:far OR title:compact");
+    for h in dates["hits"].as_array().expect("hits") {
+        let want = if h["title"] == "Compact" {
+            Value::from("2011-11-12")
+        } else {
+            Value::Null
+        };
+        assert_eq!(h["date"], want, "{h}");
+    }
+
+    // Stray byte in a UTF-8 page.
+    let mixed = search("mixed");
+    assert_eq!(mixed["hits"][0]["title"], "Mixed caf\u{e9} story");
+
+    // Ids and paths of odd names: the files' own names, paths that exist.
+    let mut found = ids(&search("hashword OR percentword OR recordword"));
+    found.sort();
+    assert_eq!(
+        found,
+        vec!["v/100% pure.txt", "v/a#b.txt", "v/x.json#1", "v/x.json%231"]
+    );
+    for h in search("hashword OR percentword OR recordword")["hits"]
+        .as_array()
+        .expect("hits")
+    {
+        let path = h["path"].as_str().expect("path");
+        assert!(Path::new(path).is_file(), "{path}");
+    }
+    // `show` takes the id, the path relative to here, or the absolute path.
+    let abs = corpus.join("v/a#b.txt");
+    for arg in ["v/a#b.txt".to_string(), abs.display().to_string()] {
+        let out = cmd(&["show", &arg]).output().expect("runs");
+        assert!(
+            out.status.success(),
+            "{arg}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Hash name"),
+            "{arg}"
+        );
+    }
+    let out = cmd(&["show", "v/a#b.txt"])
+        .current_dir(&corpus)
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let rel_from_inside = cmd(&["show", "a#b.txt"])
+        .current_dir(corpus.join("v"))
+        .output()
+        .expect("runs");
+    assert!(
+        rel_from_inside.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rel_from_inside.stderr)
+    );
+
+    // Titles: bidi controls never reach the terminal; every title capped.
+    let out = cmd(&["search", "bidiword"]).output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("eviltxt.exe"), "{text}");
+    assert!(!text.contains('\u{202e}'));
+    let long = search("longword");
+    let title = long["hits"][0]["title"].as_str().expect("title");
+    assert!(title.chars().count() <= 201, "{}", title.len());
+}
+
+/// Issue 16: `parse` shows the date `index` takes from the path.
+#[test]
+fn parse_shows_the_date_from_the_path_as_index_does() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        "2011/11/12/tide-gauges.txt",
+        "Tide gauges\n\nA quiet revolution in sea level records.\n",
+    );
+    let json = |cmd: &mut assert_cmd::Command| -> Value {
+        let out = cmd.output().expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("JSON")
+    };
+    // Indexed in place (`index .`: the index inside the corpus), parse
+    // finds the corpus root as index did, from the corpus or below it.
+    newsidx()
+        .args(["index", ".", "--no-progress"])
+        .current_dir(dir.path())
+        .assert()
+        .success();
+    let v = json(
+        newsidx()
+            .args(["parse", "2011/11/12/tide-gauges.txt", "--format", "json"])
+            .current_dir(dir.path()),
+    );
+    assert_eq!(v["documents"][0]["date"], "2011-11-12", "{v}");
+    assert_eq!(v["documents"][0]["id"], "2011/11/12/tide-gauges.txt");
+    let v = json(
+        newsidx()
+            .args([
+                "parse",
+                "tide-gauges.txt",
+                "--format",
+                "json",
+                "--corpus",
+                "../../..",
+            ])
+            .current_dir(dir.path().join("2011/11/12")),
+    );
+    assert_eq!(v["documents"][0]["date"], "2011-11-12", "{v}");
+}
+
+/// Pieces that make parsers work hard when repeated.
+fn hostile_markup() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("<div/>".to_string()),
+        Just("<div></b>".to_string()),
+        Just("<div><!--</div>-->".to_string()),
+        Just("<div x=/>".to_string()),
+        Just("<table><tr><td>".to_string()),
+        Just("<a name=x>".to_string()),
+        (0u16..3000).prop_map(|i| format!("<b id={i}>")),
+        Just("<div>word</div>".to_string()),
+        Just("<span>".to_string()),
+        Just("[".to_string()),
+        Just("> ".to_string()),
+        Just("* ".to_string()),
+        Just("\n".to_string()),
+        "[a-z ]{1,8}",
+    ];
+    (
+        prop::collection::vec((piece, 1usize..4000), 1..6),
+        any::<bool>(),
+    )
+        .prop_map(|(runs, md)| {
+            let body: String = runs.iter().map(|(p, n)| p.repeat(*n)).collect();
+            if md {
+                format!("---\ntitle: t\n---\n{body}")
+            } else {
+                page(&body)
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24)
+    ))]
+
+    /// No generated page takes longer than its budget: it is read, refused
+    /// as too complex, or stopped as too slow, within the limit plus the
+    /// time to notice (generous: debug build, shared machine).
+    #[test]
+    fn no_generated_file_outlives_its_budget(text in hostile_markup()) {
+        let limit = Duration::from_secs(2);
+        let start = Instant::now();
+        let r = budget::guarded(Some(limit), || {
+            if text.starts_with("---") { markdown::parse(&text) } else { html::parse(&text) }
+        });
+        let took = start.elapsed();
+        prop_assert!(took < limit * 5, "{took:?}");
+        match r {
+            Err(Stop::Panicked(m)) => prop_assert!(false, "panicked: {}", m),
+            Ok(Err(ParseError::Empty)) | Ok(Err(ParseError::Malformed(_))) | Ok(Err(ParseError::TooComplex(_))) | Ok(Ok(_)) | Err(_) => {}
+        }
+    }
+}
