@@ -7,8 +7,9 @@
 use crate::common::*;
 use std::path::Path;
 
-const SUBCOMMANDS: [&str; 9] = [
+const SUBCOMMANDS: [&str; 10] = [
     "index",
+    "push",
     "search",
     "parse",
     "schema",
