@@ -66,6 +66,11 @@ pub enum Command {
         after_help = "Files are tab-separated; `#` comments, blank lines and a `query_id` header are allowed.\n  QUERIES: query_id<TAB>query\n  QRELS:   query_id<TAB>doc_id<TAB>grade   (grade 0 = not relevant, 1 relevant, 2 highly …)\nUnjudged documents count as not relevant. Metrics: P@k, MRR, MAP (over the top --depth),\nnDCG@k (gain 2^grade-1, discount log2(rank+1)).\n\nExamples:\n  newsidx eval tests/data/eval/queries.tsv tests/data/eval/qrels.tsv\n  newsidx eval queries.tsv qrels.tsv --min-ndcg 0.8 --min-map 0.7 --format json\n\nExit codes: 0 done (and thresholds met), 1 a --min-* threshold missed, 2 error."
     )]
     Eval(EvalArgs),
+    /// Serve the archive as a web page and a JSON API (on 127.0.0.1 by default)
+    #[command(
+        after_help = "Pages: /?q=QUERY&country=JP&since=2011-01&sort=date&page=2 (the URL holds the whole state),\n/doc/ID (an article with the query's matches marked).\nAPI: /api/search?q=…&facet=country&timeline=1&limit=10 (the JSON of `newsidx search --format json`),\n/api/doc/ID (of `show --format json`), /api/stats (of `stats --format json`).\n\nExamples:\n  newsidx serve --corpus sample-corpus\n  newsidx serve --index /var/lib/newsidx --open\n  newsidx serve --bind 0.0.0.0:7700      # reachable from other machines: a warning is printed"
+    )]
+    Serve(ServeArgs),
     /// Print shell completions or a man page
     #[command(
         after_help = "Examples:\n  newsidx completions bash > ~/.local/share/bash-completion/completions/newsidx\n  newsidx completions zsh > ~/.zfunc/_newsidx\n  newsidx completions fish > ~/.config/fish/completions/newsidx.fish\n  newsidx completions man > newsidx.1 && man ./newsidx.1\n  newsidx completions man --out-dir /usr/local/share/man/man1   # newsidx.1, newsidx-search.1, …"
@@ -395,6 +400,27 @@ pub fn parse_unit(s: &str) -> Result<f64, String> {
         Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
         _ => Err(format!("{s:?} is not a number from 0 to 1")),
     }
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Bring the index of this corpus up to date first, then serve it
+    #[arg(long, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
+    /// Address to listen on; anything but a loopback address exposes the archive
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:7700")]
+    pub bind: std::net::SocketAddr,
+    /// Open the page in the default browser
+    #[arg(long)]
+    pub open: bool,
+    /// Cut off a search that takes longer than this many milliseconds
+    #[arg(long, value_name = "MS", default_value_t = 5000)]
+    pub search_timeout: u64,
+    /// Close a connection whose request head takes longer than this (tests)
+    #[arg(long, value_name = "MS", default_value_t = 10_000, hide = true)]
+    pub head_timeout: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

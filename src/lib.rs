@@ -6,9 +6,12 @@
 //! (title, body, credit, date, …); [`extract`] finds the ministers and
 //! countries the article names; [`document`] joins these with the file's
 //! identity into a [`document::NewsDoc`], the one value that [`index`] writes
-//! to tantivy. On the way back, [`search`] turns a query into tantivy queries,
-//! ranks, and highlights, producing plain [`search::Hit`]s that [`render`]
-//! prints as text or JSON. Only [`cmd`] wires the stages together; only
+//! to tantivy. [`indexer`] is the engine that runs these stages over a
+//! corpus, incrementally: it decides which files need reading and keeps the
+//! index in step with the folder. On the way back, [`search`] turns a query
+//! into tantivy queries, ranks, and highlights, producing plain
+//! [`search::Hit`]s that [`render`] prints as text or JSON. [`cmd`] is the
+//! glue from the command line to one library call and one renderer; only
 //! [`index`] and [`search`] know tantivy.
 
 pub mod article;
@@ -22,8 +25,10 @@ pub mod eval;
 pub mod exit;
 pub mod extract;
 pub mod index;
+pub mod indexer;
 pub mod model;
 pub mod pipeline;
 pub mod remote;
 pub mod render;
 pub mod search;
+pub mod serve;

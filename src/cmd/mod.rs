@@ -10,6 +10,7 @@ pub mod parse;
 pub mod push;
 pub mod schema;
 pub mod search;
+pub mod serve;
 pub mod show;
 pub mod stats;
 
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Stats(a) => stats::run(a),
         Command::Check(a) => check::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::Serve(a) => serve::run(a),
     }
 }
 

@@ -25,7 +25,7 @@ pub fn run(a: SearchArgs) -> anyhow::Result<Outcome> {
         (None, None) => a.location.resolve(),
     };
     if let Some(corpus) = &a.corpus {
-        crate::cmd::index::refresh_for_search(corpus, &index_dir).with_context(|| {
+        crate::indexer::refresh_for_search(corpus, &index_dir).with_context(|| {
             format!("cannot bring the index of {} up to date", corpus.display())
         })?;
     }
@@ -88,6 +88,7 @@ fn request(a: &SearchArgs) -> anyhow::Result<Request> {
             .map(|c| resolve_country(c).map_err(|e| anyhow!("--country: {e}; {COUNTRY_HINT}")))
             .collect::<anyhow::Result<_>>()?,
         ministers: a.minister.clone(),
+        sections: Vec::new(),
     };
     if let (Some(s), Some(u)) = (filters.since, filters.until) {
         anyhow::ensure!(

@@ -14,6 +14,7 @@
 //! changed again within the same timestamp tick as it was read would otherwise
 //! look unchanged forever.
 
+use super::NewsIndex;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -51,6 +52,27 @@ pub struct IndexState {
     pub files: HashMap<String, FileState, FastHash>,
     /// Live documents in the index.
     pub documents: u64,
+}
+
+/// An index's last commit as an update run reads it: its document count,
+/// then (on the decider's thread) its state.
+pub struct Snapshot(Searcher);
+
+impl Snapshot {
+    /// The last commit of `ix`.
+    pub fn of(ix: &NewsIndex) -> Result<Snapshot> {
+        Ok(Snapshot(ix.reader()?.searcher()))
+    }
+
+    /// Live documents.
+    pub fn num_docs(&self) -> u64 {
+        self.0.num_docs()
+    }
+
+    /// What the commit holds about each file (see [`read`]).
+    pub fn read_state(&self) -> Result<IndexState> {
+        read(&self.0)
+    }
 }
 
 /// Read the state from the fast columns of every live document.

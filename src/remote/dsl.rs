@@ -41,6 +41,9 @@ pub fn query(root: &Node, filters: &Filters) -> Result<Value> {
     for code in &filters.countries {
         filter.push(json!({ "term": { "country_codes": code } }));
     }
+    for section in &filters.sections {
+        filter.push(json!({ "term": { "section": section } }));
+    }
     for name in &filters.ministers {
         let leaf = Leaf {
             field: Some("ministers".into()),
@@ -354,6 +357,7 @@ mod tests {
             until: None,
             countries: vec!["JP".into()],
             ministers: vec!["Koichiro Gemba".into()],
+            sections: vec!["energy".into()],
         };
         let got = query(&root, &f).unwrap();
         assert_eq!(
@@ -363,6 +367,7 @@ mod tests {
                 "filter": [
                     { "range": { "date": { "gte": "2011-03-01", "format": "strict_date" } } },
                     { "term": { "country_codes": "JP" } },
+                    { "term": { "section": "energy" } },
                     { "match_phrase": { "ministers": { "query": "Koichiro Gemba" } } },
                 ]
             } })

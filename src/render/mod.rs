@@ -14,6 +14,7 @@ pub mod eval;
 pub mod schema;
 pub mod search;
 pub mod stats;
+pub mod summary;
 
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};

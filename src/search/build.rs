@@ -28,6 +28,8 @@ pub struct Filters {
     pub countries: Vec<String>,
     /// Names; every one must be present.
     pub ministers: Vec<String>,
+    /// Sections (first folders); a document is in one, so two never match.
+    pub sections: Vec<String>,
 }
 
 /// Build the tantivy query for `root` under `filters`.
@@ -57,6 +59,17 @@ pub fn build(schema: &Schema, root: &Node, filters: &Filters) -> Result<Box<dyn 
         let q = b
             .leaf(&leaf)?
             .ok_or_else(|| anyhow!("--minister {name:?} has no words to search for"))?;
+        clauses.push((Occur::Must, q));
+    }
+    for section in &filters.sections {
+        let leaf = Leaf {
+            field: Some("section".into()),
+            kind: LeafKind::Word,
+            text: section.clone(),
+        };
+        let q = b
+            .leaf(&leaf)?
+            .ok_or_else(|| anyhow!("section {section:?} is empty"))?;
         clauses.push((Occur::Must, q));
     }
     if clauses.is_empty() {

@@ -217,6 +217,15 @@ impl Highlighter {
         .collect()
     }
 
+    /// Character ranges of the whole of `body` that matched (for showing an
+    /// article with every match marked).
+    pub fn body_marks(&mut self, body: &str) -> Vec<[usize; 2]> {
+        merge(char_spans(body, &find(&self.body, body, &mut self.stems)))
+            .into_iter()
+            .map(|(s, e, _)| [s, e])
+            .collect()
+    }
+
     /// The best passages of `body` (about `max_chars` characters each, at
     /// most `fragments` of them) with their matches marked.
     pub fn snippet(&mut self, body: &str, max_chars: usize, fragments: usize) -> Marked {

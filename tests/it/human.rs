@@ -7,7 +7,7 @@
 use crate::common::*;
 use std::path::Path;
 
-const SUBCOMMANDS: [&str; 10] = [
+const SUBCOMMANDS: [&str; 11] = [
     "index",
     "push",
     "search",
@@ -17,6 +17,7 @@ const SUBCOMMANDS: [&str; 10] = [
     "stats",
     "check",
     "eval",
+    "serve",
     "completions",
 ];
 

@@ -406,15 +406,15 @@ fn refresh_for_search_brings_the_index_up_to_date() {
     let index = tempfile::tempdir().expect("tmp");
     let files = generate(corpus.path(), 3);
     let ix_dir = index.path().join("ix");
-    newsidx::cmd::index::refresh_for_search(corpus.path(), &ix_dir).expect("first refresh");
+    newsidx::indexer::refresh_for_search(corpus.path(), &ix_dir).expect("first refresh");
     assert_eq!(index_ids(&ix_dir).len(), 3);
     std::fs::remove_file(corpus.path().join(&files[0])).expect("rm");
-    newsidx::cmd::index::refresh_for_search(corpus.path(), &ix_dir).expect("second refresh");
+    newsidx::indexer::refresh_for_search(corpus.path(), &ix_dir).expect("second refresh");
     assert_eq!(index_ids(&ix_dir).len(), 2);
     // Locked by a running index: the search goes on with the last commit.
     let _held = IndexLock::acquire(&ix_dir).expect("lock");
     write_article(corpus.path(), "s00/late.txt", 5, 0);
-    newsidx::cmd::index::refresh_for_search(corpus.path(), &ix_dir).expect("locked refresh");
+    newsidx::indexer::refresh_for_search(corpus.path(), &ix_dir).expect("locked refresh");
     assert_eq!(index_ids(&ix_dir).len(), 2);
 }
 

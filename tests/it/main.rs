@@ -1,6 +1,7 @@
 //! The one integration-test binary: whole-process behaviour of `newsidx`,
 //! one module per concern.
 
+mod browser;
 mod commands;
 mod common;
 mod extraction;
@@ -12,4 +13,6 @@ mod incremental;
 mod remote;
 mod robust;
 mod search;
+mod serve;
 mod trouble;
+mod web;
