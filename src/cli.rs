@@ -186,6 +186,10 @@ pub struct IndexArgs {
     /// Start from an empty index instead of updating
     #[arg(long)]
     pub rebuild: bool,
+    /// The corpus was moved or renamed: re-point the index at CORPUS,
+    /// keeping what it holds (only files that changed are read again)
+    #[arg(long, conflicts_with = "rebuild")]
+    pub repoint: bool,
     /// Summary format when not on a terminal (and always for json)
     #[arg(long, value_enum, default_value_t)]
     pub format: SummaryFormat,

@@ -9,6 +9,7 @@
 
 use super::{Article, ParseError, budget, clean_byline, collapse_ws};
 use crate::extract::dates;
+use crate::render::Size;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde_yaml_ng::Value;
 
@@ -136,9 +137,9 @@ fn front_matter(yaml: &str) -> Result<Front, ParseError> {
     }
     if yaml.len() > MAX_FRONT_MATTER {
         return Err(ParseError::TooComplex(format!(
-            "front matter of {} KiB (the limit is {} KiB)",
-            yaml.len() / 1024,
-            MAX_FRONT_MATTER / 1024
+            "front matter of {} (the limit is {})",
+            Size(yaml.len() as u64),
+            Size(MAX_FRONT_MATTER as u64)
         )));
     }
     let depth = flow_depth(yaml);

@@ -22,6 +22,7 @@ pub fn run(a: IndexArgs) -> Result<Outcome> {
         },
         follow_links: a.follow_links,
         rebuild: a.rebuild,
+        repoint: a.repoint,
         commit_docs: a.commit_docs,
         commit_every: Duration::from_secs(a.commit_secs),
         progress: !a.no_progress && std::io::stderr().is_terminal(),

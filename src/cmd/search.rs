@@ -4,21 +4,27 @@
 
 use crate::cli::{ColorChoice, OutputFormat, SearchArgs};
 use crate::exit::Outcome;
+use crate::index::NewsIndex;
 use crate::render::{self, Color};
-use crate::search::Request;
 use crate::search::build::Filters;
 use crate::search::facets::Facet;
 use crate::search::query::{COUNTRY_HINT, flag_date, resolve_country};
+use crate::search::{self, Hit, Request, Results};
 use anyhow::{Context, anyhow};
 use std::io::{IsTerminal, Write};
 
 pub fn run(a: SearchArgs) -> anyhow::Result<Outcome> {
     let req = request(&a)?;
-    let remote = a.target.urls().map_err(anyhow::Error::msg)?;
-    anyhow::ensure!(
-        remote.is_none() || a.corpus.is_none(),
-        "--corpus brings a local index up to date; with --remote, send the corpus with `newsidx push` instead"
-    );
+    if let Some(urls) = a.target.urls().map_err(anyhow::Error::msg)? {
+        anyhow::ensure!(
+            a.corpus.is_none(),
+            "--corpus brings a local index up to date; with --remote, send the corpus with `newsidx push` instead"
+        );
+        let remote = crate::remote::Remote::open(&urls, &a.target.remote_name)?;
+        let mut head = remote.search(&req)?;
+        let hits = std::mem::take(&mut head.hits);
+        return write(&a, head, hits.into_iter().map(Ok));
+    }
     let index_dir = match (&a.location.index, &a.corpus) {
         (Some(dir), _) => dir.clone(),
         (None, Some(corpus)) => corpus.join(".newsidx"),
@@ -29,26 +35,36 @@ pub fn run(a: SearchArgs) -> anyhow::Result<Outcome> {
             format!("cannot bring the index of {} up to date", corpus.display())
         })?;
     }
-    let location = crate::cli::IndexLocation {
-        index: Some(index_dir),
-    };
-    let results = crate::cmd::backend(&location, &a.target)?.search(&req)?;
+    let ix = NewsIndex::open(&index_dir)?;
+    // Hits are read and written one at a time: `-n 1000000` holds one.
+    let mut found = search::find(&ix, &req)?;
+    let head = std::mem::replace(&mut found.results, search::Results::empty());
+    write(&a, head, found.hits())
+}
 
+/// Print the results (`head`: totals, facets, timeline; `hits`: the page)
+/// and turn the count into an exit code.
+fn write(
+    a: &SearchArgs,
+    head: Results,
+    hits: impl Iterator<Item = anyhow::Result<Hit>>,
+) -> anyhow::Result<Outcome> {
+    let total_hits = head.total_hits;
     let stdout = std::io::stdout();
     let color = resolve_color(a.color, stdout.is_terminal());
     let mut out = std::io::BufWriter::new(stdout.lock());
     if a.count {
-        writeln!(out, "{}", results.total_hits)?;
+        writeln!(out, "{total_hits}")?;
     } else {
         match a.format {
-            OutputFormat::Text => render::search::write_text(&mut out, &results, color)?,
-            OutputFormat::Json => render::search::write_json(&mut out, &results)?,
-            OutputFormat::Ndjson => render::search::write_ndjson(&mut out, &results)?,
+            OutputFormat::Text => render::search::stream_text(&mut out, &head, hits, color)?,
+            OutputFormat::Json => render::search::stream_json(&mut out, &head, hits)?,
+            OutputFormat::Ndjson => render::search::stream_ndjson(&mut out, hits)?,
         }
     }
     out.flush()?;
     let min = a.min_hits.unwrap_or(1);
-    Ok(if results.total_hits >= min {
+    Ok(if total_hits >= min {
         Outcome::Success
     } else {
         Outcome::NoMatch

@@ -39,6 +39,11 @@ pub struct Stamp {
     /// (see `state`). Absent: trust none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_before: Option<i64>,
+    /// Where the index folder is inside the corpus (`.newsidx`), when it is:
+    /// then the corpus is wherever the index is now, so the index stays
+    /// valid when the corpus folder is moved or renamed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_in_corpus: Option<String>,
 }
 
 impl Stamp {
@@ -48,7 +53,40 @@ impl Stamp {
             schema_version: Model::get().version,
             corpus: corpus.map(|p| p.display().to_string()),
             verified_before: None,
+            index_in_corpus: None,
         }
+    }
+
+    /// This stamp for an index kept in `dir`: records where `dir` is in the
+    /// corpus, if it is inside it.
+    pub fn placed(mut self, dir: &Path) -> Stamp {
+        self.index_in_corpus = self.corpus.as_deref().and_then(|c| {
+            let (c, d) = (Path::new(c).canonicalize().ok()?, dir.canonicalize().ok()?);
+            let rel = d.strip_prefix(&c).ok()?;
+            let rel = rel.to_str()?;
+            (!rel.is_empty()).then(|| rel.to_string())
+        });
+        self
+    }
+
+    /// The corpus root as it is now. An index inside its corpus finds the
+    /// corpus from where the index is now (the folder may have been moved or
+    /// renamed since the stamp was written); any other index has the path
+    /// the stamp recorded.
+    fn corpus_from(&self, dir: &Path) -> Option<String> {
+        let recorded = self.corpus.clone();
+        let Some(rel) = self.index_in_corpus.as_deref() else {
+            return recorded;
+        };
+        let here = dir.canonicalize().ok()?;
+        let mut root = here.as_path();
+        for _ in Path::new(rel).components() {
+            root = root.parent()?;
+        }
+        if here.strip_prefix(root).ok() != Some(Path::new(rel)) {
+            return recorded;
+        }
+        Some(root.display().to_string())
     }
 }
 
@@ -124,10 +162,12 @@ impl NewsIndex {
         }
         let fields = Fields::from_schema(&index.schema())?;
         schema::register_analyzers(&index);
+        let mut stamp = stamp.unwrap_or(want);
+        stamp.corpus = stamp.corpus_from(dir);
         Ok(NewsIndex {
             index,
             fields,
-            stamp: stamp.unwrap_or(want),
+            stamp,
             dir: dir.to_path_buf(),
         })
     }

@@ -119,6 +119,8 @@ pub struct Writer {
     w: IndexWriter<TantivyDocument>,
     fields: super::schema::Fields,
     stamp: Stamp,
+    /// The index folder, for the stamp's `index_in_corpus`.
+    dir: std::path::PathBuf,
 }
 
 pub use super::lock::LOCKED;
@@ -154,7 +156,8 @@ impl Writer {
         let writer = Writer {
             w,
             fields: ix.fields.clone(),
-            stamp,
+            stamp: stamp.placed(&ix.dir),
+            dir: ix.dir.clone(),
         };
         writer.burn_committed_opstamp();
         Ok(writer)
@@ -202,7 +205,7 @@ impl Writer {
 
     /// The stamp later commits carry.
     pub fn set_stamp(&mut self, stamp: Stamp) {
-        self.stamp = stamp;
+        self.stamp = stamp.placed(&self.dir);
     }
 
     /// Persist everything added so far, with the stamp as payload.

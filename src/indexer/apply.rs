@@ -54,7 +54,8 @@ impl Apply {
         summary: Summary,
     ) -> Result<Apply> {
         let mut writer = None;
-        if fresh {
+        // A re-pointed index commits its new corpus even if no file changed.
+        if fresh || settings.repoint {
             let mut w = Writer::new(&ix, stamp.clone())?;
             if settings.rebuild {
                 w.delete_all()?;

@@ -56,6 +56,9 @@ pub struct Settings {
     pub follow_links: bool,
     /// Start from an empty index (and accept another corpus root).
     pub rebuild: bool,
+    /// Accept another corpus root for the index as it is: the corpus was
+    /// moved, its files (and their ids) are the same.
+    pub repoint: bool,
     /// Commit after this many changes (documents added, files removed);
     /// 0: never by count.
     pub commit_docs: usize,
@@ -71,6 +74,7 @@ impl Default for Settings {
             pipeline: pipeline::Options::default(),
             follow_links: false,
             rebuild: false,
+            repoint: false,
             commit_docs: DEFAULT_COMMIT_DOCS,
             commit_every: Duration::from_secs(DEFAULT_COMMIT_SECS),
             progress: false,
@@ -184,7 +188,7 @@ impl Update {
         let started = Instant::now();
         let start_ns = state::now_ns();
         let lock = lock_index_dir(corpus, index_dir)?;
-        let (ix, fresh) = open_for_update(index_dir, corpus, settings.rebuild)?;
+        let (ix, fresh) = open_for_update(index_dir, corpus, settings)?;
         let last_commit = match fresh {
             true => None,
             false => Some(Snapshot::of(&ix)?),
@@ -334,8 +338,8 @@ fn lock_index_dir(corpus: &Path, index_dir: &Path) -> Result<IndexLock> {
 
 /// Open the index in `dir` for an update of `corpus`, or make a new one.
 /// Returns whether the index starts empty.
-fn open_for_update(dir: &Path, corpus: &Path, rebuild: bool) -> Result<(NewsIndex, bool)> {
-    if rebuild {
+fn open_for_update(dir: &Path, corpus: &Path, settings: &Settings) -> Result<(NewsIndex, bool)> {
+    if settings.rebuild {
         SeenCache::remove(dir)?;
         if index::exists(dir) {
             // Keep a readable index and clear it in the first commit, so a
@@ -351,13 +355,10 @@ fn open_for_update(dir: &Path, corpus: &Path, rebuild: bool) -> Result<(NewsInde
     }
     let ix = NewsIndex::open(dir)?;
     match &ix.stamp.corpus {
-        Some(root) if Path::new(root) != corpus => bail!(
-            "the index at {} was built from {}, not {}; give another --index for this corpus, or re-point this index with `newsidx index {} --index {} --rebuild`",
-            dir.display(),
-            root,
-            corpus.display(),
-            corpus.display(),
-            dir.display()
+        Some(root) if Path::new(root) != corpus && !settings.repoint => bail!(
+            "the index at {dir} was built from {root}, not {new}. If {new} is that corpus moved or renamed (the same files), re-point the index without reindexing: `newsidx index {new} --index {dir} --repoint` (only changed files are read again). For another corpus, give another --index, or replace this index with --rebuild.",
+            dir = dir.display(),
+            new = corpus.display(),
         ),
         _ => {}
     }

@@ -221,10 +221,13 @@ impl Remote {
             .context("the cluster's count answer has no count")
     }
 
+    /// Where the document's file is, as a local hit says it.
     fn path_of(&self, doc: &StoredDoc) -> String {
-        let file = doc.id.split('#').next().unwrap_or(&doc.id);
+        let file = crate::corpus::walk::id_file(&doc.id);
         match &self.corpus {
-            Some(r) => r.join(file).display().to_string(),
+            Some(r) => crate::corpus::walk::id_to_path(r, file)
+                .display()
+                .to_string(),
             None => file.to_string(),
         }
     }

@@ -117,6 +117,119 @@ pub fn write_json(w: &mut dyn Write, r: &Results) -> io::Result<()> {
     super::write_json(w, &SearchOutput::new(r))
 }
 
+/// [`write_json`] with the hits written as they come, one at a time, so
+/// that a page of a million hits is never held: the same bytes as
+/// `write_json` of the same results. `head` gives everything but the hits.
+pub fn stream_json<E>(
+    w: &mut dyn Write,
+    head: &Results,
+    hits: impl Iterator<Item = Result<Hit, E>>,
+) -> Result<(), E>
+where
+    E: From<io::Error>,
+{
+    let out = SearchOutput::new(head);
+    // serde_json's pretty printer indents a value by its depth only, so a
+    // value printed alone and indented by two spaces a level is what it
+    // prints inside the document.
+    let field = |w: &mut dyn Write, key: &str, v: &dyn erased::Value| -> io::Result<()> {
+        write!(w, "  {}: ", serde_json::to_string(key)?)?;
+        w.write_all(&indent(&v.pretty()?, "  "))
+    };
+    writeln!(w, "{{")?;
+    field(w, "version", &out.version)?;
+    writeln!(w, ",")?;
+    field(w, "query", &out.query)?;
+    writeln!(w, ",")?;
+    field(w, "total_hits", &out.total_hits)?;
+    writeln!(w, ",")?;
+    field(w, "took_ms", &out.took_ms)?;
+    writeln!(w, ",")?;
+    write!(w, "  \"hits\": [")?;
+    let mut any = false;
+    for h in hits {
+        let h = h?;
+        w.write_all(if any { b",\n    " } else { b"\n    " })?;
+        any = true;
+        let text = serde_json::to_vec_pretty(&HitOutput::new(&h)).map_err(io::Error::from)?;
+        w.write_all(&indent(&text, "    "))?;
+    }
+    w.write_all(if any { b"\n  ]" } else { b"]" })?;
+    if !out.facets.is_empty() {
+        writeln!(w, ",")?;
+        field(w, "facets", &out.facets)?;
+    }
+    if let Some(t) = out.timeline {
+        writeln!(w, ",")?;
+        field(w, "timeline", &t)?;
+    }
+    writeln!(w, "\n}}")?;
+    Ok(())
+}
+
+/// Pretty JSON text with every line after the first indented by `by`.
+fn indent(pretty: &[u8], by: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(pretty.len() + pretty.len() / 8);
+    for &b in pretty {
+        out.push(b);
+        if b == b'\n' {
+            out.extend_from_slice(by.as_bytes());
+        }
+    }
+    out
+}
+
+/// Pretty-printing values of any type through one closure.
+mod erased {
+    pub trait Value {
+        fn pretty(&self) -> std::io::Result<Vec<u8>>;
+    }
+
+    impl<T: serde::Serialize> Value for T {
+        fn pretty(&self) -> std::io::Result<Vec<u8>> {
+            serde_json::to_vec_pretty(self).map_err(std::io::Error::from)
+        }
+    }
+}
+
+/// [`write_ndjson`] with the hits written as they come.
+pub fn stream_ndjson<E>(
+    w: &mut dyn Write,
+    hits: impl Iterator<Item = Result<Hit, E>>,
+) -> Result<(), E>
+where
+    E: From<io::Error>,
+{
+    for h in hits {
+        write_ndjson_hit(w, &h?)?;
+    }
+    Ok(())
+}
+
+/// [`write_text`] with the hits written as they come; `head` gives the
+/// counts, facets and timeline for the footer.
+pub fn stream_text<E>(
+    w: &mut dyn Write,
+    head: &Results,
+    hits: impl Iterator<Item = Result<Hit, E>>,
+    color: Color,
+) -> Result<(), E>
+where
+    E: From<io::Error>,
+{
+    let (mut shown, mut from) = (0, 0);
+    for h in hits {
+        let h = h?;
+        if shown == 0 {
+            from = h.rank;
+        }
+        shown += 1;
+        write_hit(w, &h, color)?;
+    }
+    write_footer_of(w, head, shown, from, color)?;
+    Ok(())
+}
+
 /// JSON Lines: one hit object per line.
 pub fn write_ndjson(w: &mut dyn Write, r: &Results) -> io::Result<()> {
     for h in &r.hits {
@@ -149,6 +262,18 @@ pub fn write_text(w: &mut dyn Write, r: &Results, color: Color) -> io::Result<()
 pub fn write_footer(w: &mut dyn Write, r: &Results, color: Color) -> io::Result<()> {
     let shown = r.hits.len();
     let from = r.hits.first().map(|h| h.rank).unwrap_or(0);
+    write_footer_of(w, r, shown, from, color)
+}
+
+/// [`write_footer`] for `shown` hits from rank `from` (hits that were
+/// written as they came and are gone).
+fn write_footer_of(
+    w: &mut dyn Write,
+    r: &Results,
+    shown: usize,
+    from: usize,
+    color: Color,
+) -> io::Result<()> {
     let summary = if shown == 0 && r.total_hits > 0 {
         format!(
             "no hits on this page ({} in all; lower --offset)",
@@ -322,6 +447,83 @@ fn marked(text: &str, marks: &[[usize; 2]], color: Color, base: &str) -> String 
 
 #[cfg(test)]
 mod tests {
+    use crate::document::StoredDoc;
+
+    fn results(n: usize, facets: bool) -> Results {
+        let hits = (0..n)
+            .map(|i| Hit {
+                rank: i + 1,
+                score: 1.5 / (i + 1) as f32,
+                doc: StoredDoc {
+                    id: format!("s/{i}.txt"),
+                    title: format!("Story \"{i}\"\u{e9}"),
+                    countries: vec!["Japan".into()],
+                    ..StoredDoc::default()
+                },
+                path: format!("/c/s/{i}.txt"),
+                snippet: Marked {
+                    text: "a match here".into(),
+                    highlights: vec![[2, 7]],
+                },
+                title_highlights: vec![[0, 5]],
+            })
+            .collect();
+        Results {
+            query: "match".into(),
+            total_hits: n + 3,
+            took_ms: 1.25,
+            hits,
+            facets: if facets {
+                vec![(
+                    "country".into(),
+                    vec![FacetCount {
+                        value: "Japan".into(),
+                        code: Some("JP".into()),
+                        count: 4,
+                    }],
+                )]
+            } else {
+                Vec::new()
+            },
+            timeline: facets.then(|| {
+                vec![TimelineBucket {
+                    period: "2011-03".into(),
+                    count: 4,
+                }]
+            }),
+        }
+    }
+
+    /// Streaming writes the same bytes as the whole document at once.
+    #[test]
+    fn streamed_json_is_the_json_document() {
+        for (n, facets) in [(0, false), (1, false), (3, true), (0, true)] {
+            let r = results(n, facets);
+            let mut whole = Vec::new();
+            write_json(&mut whole, &r).unwrap();
+            let mut head = r.clone();
+            let hits = std::mem::take(&mut head.hits);
+            let mut streamed = Vec::new();
+            stream_json::<io::Error>(&mut streamed, &head, hits.into_iter().map(Ok)).unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&streamed),
+                String::from_utf8_lossy(&whole),
+                "{n} hits, facets {facets}"
+            );
+            let mut text_whole = Vec::new();
+            write_text(&mut text_whole, &r, Color::Never).unwrap();
+            let mut text_streamed = Vec::new();
+            stream_text::<io::Error>(
+                &mut text_streamed,
+                &head,
+                r.hits.clone().into_iter().map(Ok),
+                Color::Never,
+            )
+            .unwrap();
+            assert_eq!(text_streamed, text_whole);
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -3,6 +3,7 @@
 //! `index` prints otherwise. The engine (`indexer`) fills a [`Summary`];
 //! this module only writes it (the JSON with [`super::write_json`]).
 
+use super::Size;
 use crate::corpus::Skip;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -70,10 +71,10 @@ pub fn write_text(out: &mut impl Write, s: &Summary) -> io::Result<()> {
 /// unchanged 2221; skipped 1 (not-article 1)`.
 pub fn summary_line(s: &Summary) -> String {
     let mut line = format!(
-        "indexed {} article{} ({:.1} MiB) in {:.1} s: added {}, updated {}, removed {}, unchanged {}",
+        "indexed {} article{} ({}) in {:.1} s: added {}, updated {}, removed {}, unchanged {}",
         s.indexed,
         if s.indexed == 1 { "" } else { "s" },
-        s.bytes as f64 / (1024.0 * 1024.0),
+        Size(s.bytes),
         s.elapsed_ms as f64 / 1000.0,
         s.added,
         s.updated,
@@ -108,8 +109,10 @@ mod tests {
         };
         assert_eq!(
             summary_line(&s),
-            "indexed 3 articles (0.0 MiB) in 0.0 s: added 2, updated 1, removed 4, unchanged 5"
+            "indexed 3 articles (0 bytes) in 0.0 s: added 2, updated 1, removed 4, unchanged 5"
         );
+        s.bytes = 5 << 20;
+        assert!(summary_line(&s).starts_with("indexed 3 articles (5 MiB) in"));
         s.skipped = 1;
         s.skipped_by_reason.insert("empty".into(), 1);
         assert!(summary_line(&s).ends_with("; skipped 1 (empty 1)"));

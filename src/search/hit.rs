@@ -53,3 +53,17 @@ pub struct Results {
     pub facets: Vec<(String, Vec<FacetCount>)>,
     pub timeline: Option<Vec<TimelineBucket>>,
 }
+
+impl Results {
+    /// No query, no hits.
+    pub fn empty() -> Results {
+        Results {
+            query: String::new(),
+            total_hits: 0,
+            took_ms: 0.0,
+            hits: Vec::new(),
+            facets: Vec::new(),
+            timeline: None,
+        }
+    }
+}

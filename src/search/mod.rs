@@ -26,9 +26,7 @@ pub use hit::{Hit, Results};
 use std::path::PathBuf;
 use std::time::Instant;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::{
-    DateTime, DocAddress, ReloadPolicy, Score, Searcher, SegmentReader, TantivyDocument,
-};
+use tantivy::{DateTime, DocAddress, Score, Searcher, SegmentReader, TantivyDocument};
 
 /// How bare terms combine (also a saved query's `default_operator`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Deserialize)]
@@ -88,23 +86,94 @@ impl Default for Request {
     }
 }
 
-/// Run `req` against the last commit of `ix`.
+/// Run `req` against the last commit of `ix`, every hit of the page in
+/// memory (for `check`, `eval` and tests; `newsidx search` streams them with
+/// [`find`]).
 pub fn search(ix: &NewsIndex, req: &Request) -> Result<Results> {
+    search_in(ix, &ix.reader()?.searcher(), req)
+}
+
+/// [`search`] on `searcher`, a view of `ix` that a long-lived caller (the
+/// web server) keeps and reloads itself.
+pub fn search_in(ix: &NewsIndex, searcher: &Searcher, req: &Request) -> Result<Results> {
     let start = Instant::now();
-    let reader = ix
-        .index
-        .reader_builder()
-        .reload_policy(ReloadPolicy::Manual)
-        .try_into()
-        .context("cannot open an index reader")?;
-    let mut results = search_in(ix, &reader.searcher(), req)?;
+    let mut found = find_in(ix, searcher.clone(), req)?;
+    let hits = found.hits().collect::<Result<Vec<Hit>>>()?;
+    let mut results = found.results;
+    results.hits = hits;
     results.took_ms = start.elapsed().as_secs_f64() * 1000.0;
     Ok(results)
 }
 
-/// Run `req` on `searcher`, a view of `ix` that a long-lived caller (the web
-/// server) keeps and reloads itself.
-pub fn search_in(ix: &NewsIndex, searcher: &Searcher, req: &Request) -> Result<Results> {
+/// A search whose hits are still to be read: [`Found::results`] holds the
+/// counts, facets and timeline (its `hits` empty), [`Found::hits`] reads and
+/// highlights the page's documents one at a time, so that a page of a
+/// million hits is never held in memory at once.
+pub struct Found<'a> {
+    pub results: Results,
+    top: Vec<(Score, DocAddress)>,
+    offset: usize,
+    searcher: tantivy::Searcher,
+    highlighter: Highlighter,
+    ix: &'a NewsIndex,
+    req: &'a Request,
+    corpus: Option<PathBuf>,
+}
+
+impl Found<'_> {
+    /// How many hits the page has (what [`Found::hits`] will yield).
+    pub fn page_len(&self) -> usize {
+        self.top.len()
+    }
+
+    /// The rank of the page's first hit.
+    pub fn first_rank(&self) -> usize {
+        self.offset + 1
+    }
+
+    /// The page's hits, in rank order, each read from the index when asked.
+    pub fn hits(&mut self) -> impl Iterator<Item = Result<Hit>> + '_ {
+        let top = std::mem::take(&mut self.top);
+        top.into_iter()
+            .enumerate()
+            .map(move |(i, (score, addr))| self.hit(self.offset + i + 1, score, addr))
+    }
+
+    fn hit(&mut self, rank: usize, score: Score, addr: DocAddress) -> Result<Hit> {
+        let tdoc: TantivyDocument = self
+            .searcher
+            .doc(addr)
+            .context("cannot read a document from the index")?;
+        let doc = self.ix.fields.read(&tdoc);
+        let hl = &mut self.highlighter;
+        let snippet = hl.snippet(&doc.body, self.req.snippet_chars, self.req.fragments);
+        let title_highlights = hl.title_marks(&doc.title);
+        let file = crate::corpus::walk::id_file(&doc.id);
+        let path = match &self.corpus {
+            Some(r) => crate::corpus::walk::id_to_path(r, file)
+                .display()
+                .to_string(),
+            None => file.to_string(),
+        };
+        Ok(Hit {
+            rank,
+            score,
+            path,
+            doc,
+            snippet,
+            title_highlights,
+        })
+    }
+}
+
+/// Run `req` against the last commit of `ix`: rank and count, leaving the
+/// hits to be read.
+pub fn find<'a>(ix: &'a NewsIndex, req: &'a Request) -> Result<Found<'a>> {
+    find_in(ix, ix.reader()?.searcher(), req)
+}
+
+/// [`find`] on `searcher`.
+pub fn find_in<'a>(ix: &'a NewsIndex, searcher: Searcher, req: &'a Request) -> Result<Found<'a>> {
     let start = Instant::now();
     let root = query::parse(&req.query, req.default_operator)?;
     let q = build::build(&ix.index.schema(), &root, &req.filters)?;
@@ -151,36 +220,6 @@ pub fn search_in(ix: &NewsIndex, searcher: &Searcher, req: &Request) -> Result<R
         }
     };
 
-    let mut hits = Vec::with_capacity(top.len());
-    if !top.is_empty() {
-        let mut hl = Highlighter::new(&root);
-        let f = &ix.fields;
-        let corpus = ix.stamp.corpus.clone().map(PathBuf::from);
-        for (i, (score, addr)) in top.into_iter().enumerate() {
-            let tdoc: TantivyDocument = searcher
-                .doc(addr)
-                .context("cannot read a document from the index")?;
-            let doc = f.read(&tdoc);
-            let snippet = hl.snippet(&doc.body, req.snippet_chars, req.fragments);
-            let title_highlights = hl.title_marks(&doc.title);
-            let file = crate::corpus::walk::id_file(&doc.id);
-            let path = match &corpus {
-                Some(r) => crate::corpus::walk::id_to_path(r, file)
-                    .display()
-                    .to_string(),
-                None => file.to_string(),
-            };
-            hits.push(Hit {
-                rank: offset + i + 1,
-                score,
-                path,
-                doc,
-                snippet,
-                title_highlights,
-            });
-        }
-    }
-
     let (facets, timeline) = match tallied {
         Some(t) => (
             req.facets
@@ -195,13 +234,22 @@ pub fn search_in(ix: &NewsIndex, searcher: &Searcher, req: &Request) -> Result<R
         ),
         None => (Vec::new(), None),
     };
-    Ok(Results {
-        query: req.query.clone(),
-        total_hits: total,
-        took_ms: start.elapsed().as_secs_f64() * 1000.0,
-        hits,
-        facets,
-        timeline,
+    Ok(Found {
+        results: Results {
+            query: req.query.clone(),
+            total_hits: total,
+            took_ms: start.elapsed().as_secs_f64() * 1000.0,
+            hits: Vec::new(),
+            facets,
+            timeline,
+        },
+        top,
+        offset,
+        searcher,
+        highlighter: Highlighter::new(&root),
+        ix,
+        req,
+        corpus: ix.stamp.corpus.clone().map(PathBuf::from),
     })
 }
 

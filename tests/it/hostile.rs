@@ -368,3 +368,103 @@ proptest! {
         }
     }
 }
+
+/// Issue 16: an index inside its corpus stays valid when the corpus folder
+/// is moved, and its paths follow the folder.
+#[test]
+fn an_index_inside_its_corpus_survives_a_move() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mv1, mv2) = (dir.path().join("mv1"), dir.path().join("mv2"));
+    write(&mv1, "a/tin.txt", "Tin talks\n\nThe tin council met.\n");
+    newsidx()
+        .args(["index", ".", "--no-progress"])
+        .current_dir(&mv1)
+        .assert()
+        .success();
+    std::fs::rename(&mv1, &mv2).expect("move");
+    let out = newsidx()
+        .args(["search", "tin", "--format", "json"])
+        .current_dir(&mv2)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let path = v["hits"][0]["path"].as_str().expect("a path");
+    assert!(Path::new(path).is_file(), "{path}");
+    assert!(path.contains("mv2"), "{path}");
+    // Updating it in its new place is an update, not a rebuild.
+    let out = newsidx()
+        .args(["index", ".", "--no-progress", "--format", "json"])
+        .current_dir(&mv2)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(s["unchanged"], 1, "{s}");
+    assert_eq!(s["rebuilt"], false, "{s}");
+}
+
+/// Issue 16: an index kept elsewhere says how to re-point it at a moved
+/// corpus, and `--repoint` does it without reindexing.
+#[test]
+fn an_index_elsewhere_is_re_pointed_without_reindexing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (c1, c2, ix) = (
+        dir.path().join("c1"),
+        dir.path().join("c2"),
+        dir.path().join("ix"),
+    );
+    write(&c1, "a/tin.txt", "Tin talks\n\nThe tin council met.\n");
+    write(&c1, "b/rubber.txt", "Rubber pact\n\nGrowers agreed.\n");
+    index(&c1, &ix);
+    std::fs::rename(&c1, &c2).expect("move");
+    let out = newsidx()
+        .args(["index", "--no-progress"])
+        .arg(&c2)
+        .arg("--index")
+        .arg(&ix)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--repoint") && err.contains("without reindexing"),
+        "{err}"
+    );
+    let out = newsidx()
+        .args(["index", "--no-progress", "--repoint", "--format", "json"])
+        .arg(&c2)
+        .arg("--index")
+        .arg(&ix)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        (s["unchanged"].as_u64(), s["indexed"].as_u64()),
+        (Some(2), Some(0)),
+        "{s}"
+    );
+    // Re-pointed for good: a plain update and search paths use the new place.
+    index(&c2, &ix);
+    let out = newsidx()
+        .args(["search", "tin", "--format", "json", "--index"])
+        .arg(&ix)
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let path = v["hits"][0]["path"].as_str().expect("path");
+    assert!(Path::new(path).is_file() && path.contains("c2"), "{path}");
+}

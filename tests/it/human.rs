@@ -41,6 +41,7 @@ fn transcript(cmd: &mut assert_cmd::Command, index: Option<&Path>) -> String {
     for (pattern, with) in [
         (r"\d+(\.\d+)? ms\b", "[T] ms"),
         (r"\d+(\.\d+)? (bytes|KiB|MiB|GiB|TiB)\b", "[SIZE]"),
+        (r"in \d+(\.\d+)? s\b", "in [T] s"),
     ] {
         let re = regex::Regex::new(pattern).expect("a valid pattern");
         text = re.replace_all(&text, with).into_owned();
@@ -101,6 +102,19 @@ fn human_output_on_the_sample_corpus() {
     eval.arg(data.join("eval/queries.tsv"))
         .arg(data.join("eval/qrels.tsv"));
     insta::assert_snapshot!("eval", transcript(&mut eval, Some(ix.path())));
+}
+
+/// The line `index` ends with, and what it says about files it skips.
+#[test]
+fn index_summary_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ix = dir.path().join("ix");
+    let mut c = newsidx();
+    c.args(["index", "--no-progress"])
+        .arg(sample_corpus())
+        .arg("--index")
+        .arg(&ix);
+    insta::assert_snapshot!("index", transcript(&mut c, Some(&ix)));
 }
 
 /// `parse` prints a file as `show` prints it once indexed.
