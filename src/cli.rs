@@ -262,6 +262,9 @@ pub struct SearchArgs {
     /// How bare terms combine
     #[arg(long, value_enum, default_value_t)]
     pub default_operator: Operator,
+    /// Add the words the best hits share to the query (pseudo-relevance feedback)
+    #[arg(long)]
+    pub expand: bool,
     #[arg(long, value_enum, default_value_t)]
     pub sort: SortBy,
     /// Only articles dated on or after this day (YYYY-MM-DD)
@@ -384,6 +387,9 @@ pub struct EvalArgs {
     /// How bare terms of the queries combine
     #[arg(long, value_enum, default_value_t)]
     pub default_operator: Operator,
+    /// Search with pseudo-relevance feedback, as `search --expand`
+    #[arg(long)]
+    pub expand: bool,
     /// Exit 1 when mean P@k is below this
     #[arg(long, value_name = "X", value_parser = parse_unit)]
     pub min_precision: Option<f64>,

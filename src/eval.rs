@@ -283,6 +283,8 @@ pub struct Settings {
     /// How many hits of each query to rank (at least `k`).
     pub depth: usize,
     pub default_operator: DefaultOperator,
+    /// Search with pseudo-relevance feedback (`search --expand`).
+    pub expand: bool,
 }
 
 /// One evaluated query.
@@ -350,6 +352,7 @@ pub fn evaluate(
             default_operator: settings.default_operator,
             // Ranking quality never looks at snippets; keep them cheap.
             snippet_chars: 1,
+            expand: settings.expand,
             ..Request::default()
         };
         let results = ix

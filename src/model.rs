@@ -18,6 +18,16 @@ pub const SOURCE: &str = include_str!("../schema/news.toml");
 pub struct Model {
     /// Bumped whenever a change makes old indexes unreadable or wrong.
     pub version: u32,
+    /// BM25F term-frequency saturation of bare-word scoring (see
+    /// `search::bm25f`).
+    #[serde(default = "default_k1")]
+    pub k1: f32,
+    /// Weight of the proximity bonus of bare-word queries of several words.
+    #[serde(default)]
+    pub proximity: f32,
+    /// Weight of the words `search --expand` adds (see `search::expand`).
+    #[serde(default)]
+    pub expansion: f32,
     #[serde(rename = "field")]
     pub fields: Vec<FieldDef>,
 }
@@ -50,7 +60,14 @@ pub struct FieldDef {
     pub multi: bool,
     #[serde(default)]
     pub boost: Option<f32>,
+    /// BM25F length normalisation of the field, 0 to 1 (default 0.75).
+    #[serde(default)]
+    pub b: Option<f32>,
     pub description: String,
+}
+
+fn default_k1() -> f32 {
+    1.2
 }
 
 impl Model {
@@ -108,6 +125,9 @@ fn close(partial: &mut Option<Required>, fields: &mut [FieldDef]) -> Option<()> 
 /// test checks both give the same model for the shipped file.
 fn plain_toml(src: &str) -> Option<Model> {
     let mut version = None;
+    let mut k1 = default_k1();
+    let mut proximity = 0.0;
+    let mut expansion = 0.0;
     let mut fields: Vec<FieldDef> = Vec::new();
     // The keys seen in the current table, to refuse a duplicate as TOML does.
     let mut seen: Vec<&str> = Vec::new();
@@ -130,6 +150,7 @@ fn plain_toml(src: &str) -> Option<Model> {
                 fast: false,
                 multi: false,
                 boost: None,
+                b: None,
                 description: String::new(),
             });
             continue;
@@ -149,9 +170,14 @@ fn plain_toml(src: &str) -> Option<Model> {
             "false" => Some(false),
             _ => None,
         };
+        // TOML reads a float as f64; serde narrows it to an f32 field.
+        let float = || Some(value.parse::<f64>().ok().filter(|b| b.is_finite())? as f32);
         let Some((name, kind, description)) = partial.as_mut() else {
             match key {
                 "version" => version = Some(value.parse::<u32>().ok()?),
+                "k1" => k1 = float()?,
+                "proximity" => proximity = float()?,
+                "expansion" => expansion = float()?,
                 _ => return None,
             }
             continue;
@@ -175,14 +201,17 @@ fn plain_toml(src: &str) -> Option<Model> {
             "stored" => f.stored = flag()?,
             "fast" => f.fast = flag()?,
             "multi" => f.multi = flag()?,
-            // TOML reads a float as f64; serde narrows it to the f32 field.
-            "boost" => f.boost = Some(value.parse::<f64>().ok().filter(|b| b.is_finite())? as f32),
+            "boost" => f.boost = Some(float()?),
+            "b" => f.b = Some(float()?),
             _ => return None,
         }
     }
     close(&mut partial, &mut fields)?;
     Some(Model {
         version: version?,
+        k1,
+        proximity,
+        expansion,
         fields,
     })
 }

@@ -43,6 +43,7 @@ pub fn run(a: EvalArgs) -> anyhow::Result<Outcome> {
         k,
         depth: usize::try_from(a.depth).unwrap_or(usize::MAX).max(k),
         default_operator: a.default_operator.into(),
+        expand: a.expand,
     };
     let e = eval::evaluate(ix.as_ref(), topics, &qrels, settings, &qfile)?;
     for s in &e.skipped {

@@ -130,6 +130,7 @@ fn request(a: &SearchArgs) -> anyhow::Result<Request> {
         timeline: a.timeline,
         snippet_chars: a.snippet_chars,
         fragments: a.fragments.max(1),
+        expand: a.expand,
         count_only: a.count,
     })
 }

@@ -2,7 +2,7 @@
 //! tantivy fields, registers the analyzers, and converts documents to and
 //! from tantivy's representation.
 
-use super::stem_cache::{MAX_WORD_BYTES, NewsTokenizer};
+use super::stem_cache::NewsTokenizer;
 use crate::document::{NewsDoc, StoredDoc};
 use crate::extract::MinisterRole;
 use crate::model::{FieldDef, FieldType, Model};
@@ -12,9 +12,7 @@ use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
     TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
-};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime, Index, TantivyDocument};
 
 /// The names of the model's fields (`schema/news.toml` is the data; these are
@@ -75,13 +73,10 @@ pub fn news_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(NewsTokenizer::default()).build()
 }
 
-/// The name analyzer: words, lower-cased, accents folded, not stemmed.
+/// The name analyzer: the same words, lower-cased, accents folded, not
+/// stemmed.
 pub fn name_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
+    TextAnalyzer::builder(NewsTokenizer::new(false)).build()
 }
 
 /// Custom analyzers are not persisted by tantivy: call this on every index

@@ -4,7 +4,8 @@
 //! matches). Filters (`--since`, `--country`, …) are added as non-scoring
 //! clauses.
 
-use super::highlight::{Analyzer, analyze};
+use super::bm25f::{Bm25fQuery, FieldTerm};
+use super::highlight::{Analyzer, analyze, joined};
 use super::query::{Leaf, LeafKind, Node};
 use super::union::FieldUnion;
 use crate::index::schema::{date_to_tantivy, names};
@@ -84,6 +85,10 @@ pub fn build(schema: &Schema, root: &Node, filters: &Filters) -> Result<Box<dyn 
     Ok(Box::new(BooleanQuery::new(all)))
 }
 
+/// How far apart (in words, beyond adjacent) two query words may be in a
+/// body for the proximity bonus.
+const PROXIMITY_SLOP: u32 = 4;
+
 struct Builder<'a> {
     schema: &'a Schema,
 }
@@ -121,11 +126,59 @@ impl Builder<'_> {
                 clauses.push((o, q));
             }
         }
+        if !clauses.is_empty() {
+            clauses.extend(self.proximity(children)?);
+        }
         Ok((!clauses.is_empty()).then(|| boolean(clauses)))
+    }
+
+    /// For bare words side by side in a group (`oil prices`, `crude OR
+    /// oil`): a bonus for documents whose body has each neighbouring pair
+    /// close together (within `PROXIMITY_SLOP` words, in either order), as a
+    /// scoring-only clause weighted by the model's `proximity`.
+    fn proximity(&self, children: &[Node]) -> Result<Vec<(Occur, Box<dyn Query>)>> {
+        let weight = Model::get().proximity;
+        if weight <= 0.0 {
+            return Ok(Vec::new());
+        }
+        let body = self.field(names::BODY)?;
+        let mut words: Vec<String> = Vec::new();
+        for c in children {
+            if let Node::Leaf(l) = c
+                && l.field.is_none()
+                && l.kind == LeafKind::Word
+                && let [(_, w)] = analyze(Analyzer::News, &l.text).as_slice()
+            {
+                words.push(w.clone());
+            }
+        }
+        let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for pair in words.windows(2) {
+            if pair[0] == pair[1] {
+                continue;
+            }
+            let phrase = PhraseQuery::new_with_offset_and_slop(
+                vec![
+                    (0, Term::from_field_text(body, &pair[0])),
+                    (1, Term::from_field_text(body, &pair[1])),
+                ],
+                PROXIMITY_SLOP,
+            );
+            out.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(phrase), weight)),
+            ));
+        }
+        Ok(out)
     }
 
     fn leaf(&self, l: &Leaf) -> Result<Option<Box<dyn Query>>> {
         let Some(name) = &l.field else {
+            if l.kind == LeafKind::Word
+                && let Some(q) = self.bm25f(l)?
+            {
+                return Ok(Some(q));
+            }
             let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for (def, boost) in Model::get().default_fields() {
                 if let Some(q) = self.on_field(&def.name, l)? {
@@ -146,6 +199,35 @@ impl Builder<'_> {
             });
         };
         self.on_field(name, l)
+    }
+
+    /// A bare word that is one word in every default field: one BM25F
+    /// query over them (`None` when some field makes more than one word of
+    /// it, which is then a phrase per field).
+    fn bm25f(&self, l: &Leaf) -> Result<Option<Box<dyn Query>>> {
+        let model = Model::get();
+        let mut fields = Vec::new();
+        for (def, weight) in model.default_fields() {
+            let Some(a) = Analyzer::of(def) else {
+                continue;
+            };
+            let words = analyze(a, &l.text);
+            match words.as_slice() {
+                [] => {}
+                [(_, w)] => {
+                    if weight > 0.0 {
+                        fields.push(FieldTerm {
+                            term: Term::from_field_text(self.field(&def.name)?, w),
+                            weight,
+                            b: def.b.unwrap_or(0.75),
+                        });
+                    }
+                }
+                _ => return Ok(None),
+            }
+        }
+        Ok((!fields.is_empty())
+            .then(|| Box::new(Bm25fQuery::new(fields, model.k1)) as Box<dyn Query>))
     }
 
     fn on_field(&self, name: &str, l: &Leaf) -> Result<Option<Box<dyn Query>>> {
@@ -194,9 +276,22 @@ impl Builder<'_> {
                     ))
                 } else {
                     self.need_positions(field, name)?;
-                    Box::new(PhraseQuery::new_with_offset(
+                    let phrase: Box<dyn Query> = Box::new(PhraseQuery::new_with_offset(
                         words.iter().map(|(p, w)| (p - first, term(w))).collect(),
-                    ))
+                    ));
+                    // A compound typed as a word (`co-operation`) also finds
+                    // its parts written as one word (`cooperation`).
+                    match (l.kind, joined(a, &l.text)) {
+                        (LeafKind::Word, Some(j)) => Box::new(BooleanQuery::new(vec![
+                            (
+                                Occur::Should,
+                                Box::new(TermQuery::new(term(&j), IndexRecordOption::WithFreqs))
+                                    as Box<dyn Query>,
+                            ),
+                            (Occur::Should, phrase),
+                        ])),
+                        _ => phrase,
+                    }
                 }
             }
         };

@@ -8,6 +8,7 @@
 use super::hit::Marked;
 use super::query::{Leaf, LeafKind, Node};
 use crate::index::schema::{NAME_ANALYZER, name_analyzer, names, news_analyzer};
+use crate::index::words::Words;
 use crate::model::{FieldDef, FieldType, Model};
 use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
@@ -158,12 +159,30 @@ fn tokens(a: &mut TextAnalyzer, text: &str) -> Vec<Word> {
 }
 
 /// The analyzed words of `text` with their positions: what `build` turns
-/// into terms, so the two agree.
+/// into terms, so the two agree. A compound's joined form (the one word that
+/// shares a position with the word before it) is left out: see [`joined`].
 pub fn analyze(a: Analyzer, text: &str) -> Vec<(usize, String)> {
-    tokens(&mut analyzer(a), text)
-        .into_iter()
-        .map(|t| (t.position, t.stem))
-        .collect()
+    let mut out: Vec<(usize, String)> = Vec::new();
+    for t in tokens(&mut analyzer(a), text) {
+        if out.last().is_some_and(|(p, _)| *p == t.position) {
+            continue;
+        }
+        out.push((t.position, t.stem));
+    }
+    out
+}
+
+/// When `text` is one hyphenated compound (`co-operation`), the term of its
+/// parts joined (`cooper`), which a word query also accepts.
+pub fn joined(a: Analyzer, text: &str) -> Option<String> {
+    let toks = tokens(&mut analyzer(a), text);
+    let first = toks.first()?;
+    let last = toks.last()?;
+    toks.windows(2)
+        .find(|w| w[0].position == w[1].position)
+        .map(|w| &w[1])
+        .filter(|j| j.start == first.start && j.end == last.end && toks.len() > 2)
+        .map(|j| j.stem.clone())
 }
 
 impl Highlighter {
@@ -196,13 +215,15 @@ impl Highlighter {
             _ => return,
         };
         let shown = |field: &str| {
-            Analyzer::of_field(l.field.as_deref().unwrap_or(field)).and_then(|a| pattern(l, a))
+            Analyzer::of_field(l.field.as_deref().unwrap_or(field))
+                .map(|a| patterns(l, a))
+                .unwrap_or_default()
         };
-        if title && let Some(p) = shown(names::TITLE) {
-            self.title.push(p);
+        if title {
+            self.title.extend(shown(names::TITLE));
         }
-        if body && let Some(p) = shown(names::BODY) {
-            self.body.push(p);
+        if body {
+            self.body.extend(shown(names::BODY));
         }
     }
 
@@ -236,6 +257,21 @@ impl Highlighter {
         let spans = find(&self.body, body, &mut self.stems);
         snippet(body, &spans, max_chars, fragments)
     }
+}
+
+/// The patterns of a leaf: its words, and for a word that is a compound
+/// its joined form too (as `build` searches both).
+fn patterns(l: &Leaf, a: Analyzer) -> Vec<Pattern> {
+    let mut out: Vec<Pattern> = pattern(l, a).into_iter().collect();
+    if l.kind == LeafKind::Word
+        && let Some(j) = joined(a, &l.text)
+    {
+        out.push(Pattern {
+            analyzer: a,
+            steps: vec![(0, Pred::Exact(j))],
+        });
+    }
+    out
 }
 
 /// How much of a text highlighting looks at: far more than any news story
@@ -408,78 +444,51 @@ impl Prefilter {
 }
 
 /// The words of `text` that `patterns` could match, analyzed only as far as
-/// they need. The text is split into words as the analyzers' tokenizer
-/// splits it (runs of alphanumeric characters; a word's position is its
-/// index among them), and only words the `Prefilter` lets through go
-/// through the analyzers. This spares the analyzer chain nearly every word
-/// of a body.
+/// they need. The text is split into words by the analyzers' own splitter
+/// (`index::words`: the same words at the same positions), and only words
+/// the `Prefilter` lets through go through the analyzers. This spares the
+/// analyzer chain nearly every word of a body.
 fn words(patterns: &[Pattern], text: &str, stems: &mut Stems) -> Vec<Word> {
     let filter = Prefilter::new(patterns);
     let news = patterns.iter().any(|p| p.analyzer == Analyzer::News);
     let mut name = name_analyzer();
     let mut out = Vec::new();
-    let mut add = |start: usize, end: usize, position: usize| {
-        let word = &text[start..end];
+    for piece in Words::new(text) {
+        if !filter.wants(piece.text.as_bytes()) {
+            continue;
+        }
+        let word = piece.text.as_ref();
         let plain = if word.is_ascii() {
             // What the name analyzer does to an ASCII word, without its
             // per-call boxing: drop it if too long, else lower-case it
             // (folding leaves ASCII alone).
             if word.len() >= MAX_WORD_BYTES {
-                return;
+                continue;
             }
             word.to_ascii_lowercase()
         } else {
-            // The whole of the analyzer chain on one word: the tokenizer
+            // The whole of the analyzer chain on one word: the splitter
             // finds exactly this word again, the length filter may drop it.
             let mut ts = name.token_stream(word);
             if !ts.advance() {
-                return;
+                continue;
             }
             ts.token().text.clone()
         };
-        let stem = if news {
-            stems.of(&plain)
-        } else {
+        let stem = if !news {
             String::new()
+        } else if piece.cjk {
+            plain.clone()
+        } else {
+            stems.of(&plain)
         };
         out.push(Word {
-            position,
-            start,
-            end,
+            position: piece.position,
+            start: piece.start,
+            end: piece.end,
             plain,
             stem,
         });
-    };
-    let bytes = text.as_bytes();
-    let mut position = 0;
-    let mut start = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        // ASCII is most of any news text: test it byte by byte.
-        let (alnum, width) = match bytes[i] {
-            b if b.is_ascii() => (b.is_ascii_alphanumeric(), 1),
-            _ => match text[i..].chars().next() {
-                Some(c) => (c.is_alphanumeric(), c.len_utf8()),
-                None => break,
-            },
-        };
-        match (alnum, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                if filter.wants(&bytes[s..i]) {
-                    add(s, i, position);
-                }
-                position += 1;
-                start = None;
-            }
-            _ => {}
-        }
-        i += width;
-    }
-    if let Some(s) = start
-        && filter.wants(&bytes[s..])
-    {
-        add(s, text.len(), position);
     }
     out
 }
@@ -506,20 +515,26 @@ fn find(patterns: &[Pattern], text: &str, stems: &mut Stems) -> Vec<Span> {
     out
 }
 
-/// The byte end of the match of `p` starting at word `i`, if any.
+/// The byte end of the match of `p` starting at word `i`, if any. Several
+/// words may share a position (a compound's parts joined sit at its first
+/// part's): a step matches any of them, and the first step word `i` itself.
 fn match_at(toks: &[Word], i: usize, p: &Pattern) -> Option<usize> {
     let base = toks[i].position;
     let mut end = toks[i].end;
     let mut j = i;
-    for (off, pred) in &p.steps {
+    for (k, (off, pred)) in p.steps.iter().enumerate() {
         let want = base + off;
         while j < toks.len() && toks[j].position < want {
             j += 1;
         }
-        let t = toks.get(j).filter(|t| t.position == want)?;
-        if !pred.test(t.text(p.analyzer)) {
-            return None;
-        }
+        let t = if k == 0 {
+            toks.get(i).filter(|t| pred.test(t.text(p.analyzer)))?
+        } else {
+            toks[j..]
+                .iter()
+                .take_while(|t| t.position == want)
+                .find(|t| pred.test(t.text(p.analyzer)))?
+        };
         end = end.max(t.end);
     }
     Some(end)

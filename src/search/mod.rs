@@ -6,7 +6,9 @@
 //! Work is proportional to what is shown: stored documents are read only for
 //! the page, counting runs only for `--facet`/`--timeline`.
 
+pub mod bm25f;
 pub mod build;
+pub mod expand;
 pub mod facets;
 pub mod highlight;
 pub mod hit;
@@ -65,6 +67,8 @@ pub struct Request {
     pub fragments: usize,
     /// Skip reading documents (for `--count`).
     pub count_only: bool,
+    /// Add the words of the best documents to the query (`expand`).
+    pub expand: bool,
 }
 
 impl Default for Request {
@@ -82,6 +86,7 @@ impl Default for Request {
             snippet_chars: 200,
             fragments: 1,
             count_only: false,
+            expand: false,
         }
     }
 }
@@ -177,6 +182,17 @@ pub fn find_in<'a>(ix: &'a NewsIndex, searcher: Searcher, req: &'a Request) -> R
     let start = Instant::now();
     let root = query::parse(&req.query, req.default_operator)?;
     let q = build::build(&ix.index.schema(), &root, &req.filters)?;
+    let q = if req.expand {
+        expand::expand(
+            &searcher,
+            &ix.fields,
+            q,
+            crate::model::Model::get().expansion,
+            req.default_operator == DefaultOperator::And,
+        )?
+    } else {
+        q
+    };
 
     let tally = (!req.facets.is_empty() || req.timeline).then(|| Tally {
         facets: req.facets.clone(),
@@ -437,8 +453,13 @@ mod tests {
             sorted(run(&ix, "*", |r| r.filters.ministers = vec!["Gemba".into()])),
             gemba
         );
-        // A bare word searches the ministers field too (boost 2).
-        assert_eq!(sorted(run(&ix, "edano", |_| {})), ["energy/blast.txt"]);
+        // A bare word does not search the ministers field (it has no
+        // boost): only `minister:` does.
+        assert!(run(&ix, "edano", |_| {}).hits.is_empty());
+        assert_eq!(
+            sorted(run(&ix, "minister:edano", |_| {})),
+            ["energy/blast.txt"]
+        );
     }
 
     #[test]
@@ -464,6 +485,73 @@ mod tests {
         assert_eq!(t.last().map(|b| b.period.as_str()), Some("2011-12"));
         assert_eq!(t.len(), 18);
         assert_eq!(t.iter().map(|b| b.count).sum::<u64>(), 3);
+    }
+
+    /// The analyzer's rules, as a user searching meets them: a possessive is
+    /// its word, accents fold both ways, a compound finds its concatenation
+    /// and its parts, CJK text is found by a pair of characters; and the
+    /// marks fall on what matched.
+    #[test]
+    fn possessives_accents_compounds_and_cjk_are_found() {
+        let (s, fields) = schema::build(crate::model::Model::get()).unwrap();
+        let index = tantivy::Index::create_in_ram(s);
+        schema::register_analyzers(&index);
+        let mut w: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for (id, title) in [
+            ("a", "Japan's exports rise"),
+            ("b", "Café owners protest"),
+            ("c", "Economic co-operation talks"),
+            ("d", "Cooperation deal signed"),
+            ("e", "東京で地震"),
+            ("f", "Rare earth supply"),
+            ("g", "O'Neill resigns"),
+        ] {
+            w.add_document(fields.to_doc(&NewsDoc::for_test(id, title, "Body text.")))
+                .unwrap();
+        }
+        w.commit().unwrap();
+        let ix = NewsIndex {
+            index,
+            fields,
+            stamp: Stamp::current(None),
+            dir: PathBuf::new(),
+        };
+        let found = |q: &str| {
+            let mut v: Vec<String> = run(&ix, q, |_| {})
+                .hits
+                .into_iter()
+                .map(|h| h.doc.id)
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(found("japan"), ["a"]);
+        assert_eq!(found("Japan's"), ["a"]);
+        assert_eq!(found("cafe"), ["b"]);
+        assert_eq!(found("café"), ["b"]);
+        assert_eq!(found("cooperation"), ["c", "d"]);
+        assert_eq!(found("co-operation"), ["c", "d"]);
+        assert_eq!(found("\"co-operation\""), ["c"]);
+        assert_eq!(found("東京"), ["e"]);
+        assert_eq!(found("地震"), ["e"]);
+        assert_eq!(found("\"東京で地震\""), ["e"]);
+        assert_eq!(found("rare-earth"), ["f"]);
+        assert_eq!(found("oneill"), ["g"]);
+        assert_eq!(found("O'Neill"), ["g"]);
+        let marks = |q: &str| {
+            let r = run(&ix, q, |_| {});
+            let h = &r.hits[0];
+            let chars: Vec<char> = h.doc.title.chars().collect();
+            h.title_highlights
+                .iter()
+                .map(|[a, b]| chars[*a..*b].iter().collect::<String>())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(marks("japan"), ["Japan"]);
+        assert_eq!(marks("cafe"), ["Café"]);
+        assert_eq!(marks("\"co-operation\""), ["co-operation"]);
+        assert_eq!(marks("東京"), ["東京"]);
+        assert_eq!(marks("O'Neill"), ["O'Neill"]);
     }
 
     #[test]

@@ -125,6 +125,24 @@ pub fn parse(input: &str, op: DefaultOperator) -> Result<Node, QueryError> {
         });
     }
     let tokens = lex(input)?;
+    for t in &tokens {
+        if let Tok::Word(w) | Tok::Phrase(w) = &t.tok
+            && let Some(long) = w
+                .split(|c: char| !c.is_alphanumeric())
+                .find(|run| run.len() >= crate::index::stem_cache::MAX_WORD_BYTES)
+        {
+            return Err(QueryError {
+                column: t.col,
+                message: format!(
+                    "a word of {} characters; words of {} bytes or more are not indexed, so it can match nothing",
+                    long.chars().count(),
+                    crate::index::stem_cache::MAX_WORD_BYTES
+                ),
+                hint: Some("search for a shorter part of it with a trailing `*`".into()),
+                query: input.to_string(),
+            });
+        }
+    }
     if let Some(t) = tokens
         .iter()
         .filter(|t| matches!(t.tok, Tok::Word(_) | Tok::Phrase(_)))
@@ -684,6 +702,11 @@ mod tests {
         let e = parse(&many.join(" "), Or).unwrap_err();
         assert!(e.message.contains("more than 64 words"), "{e}");
         assert!(parse(&many[..MAX_QUERY_TERMS].join(" "), Or).is_ok());
+        // Issue 16: a word too long to be indexed is an error, not no hits.
+        let e = parse(&format!("tin {}", "x".repeat(900)), And).unwrap_err();
+        assert!(e.message.contains("not indexed"), "{e}");
+        assert_eq!(e.column, 5);
+        assert!(parse("state-of-the-art-rare-earth-processing-facility", And).is_ok());
     }
 
     #[test]

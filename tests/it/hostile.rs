@@ -468,3 +468,33 @@ fn an_index_elsewhere_is_re_pointed_without_reindexing() {
     let path = v["hits"][0]["path"].as_str().expect("path");
     assert!(Path::new(path).is_file() && path.contains("c2"), "{path}");
 }
+
+/// Issue 16: a file whose parse outlives `--max-file-secs` is a `too-slow`
+/// skip (here a large but legal page against a limit of a millisecond).
+#[test]
+fn a_slow_file_is_skipped_as_too_slow() {
+    use newsidx::corpus::{Entry, Reason};
+    use newsidx::pipeline;
+    let html = page(&"<p><span>some words</span> <b>more</b></p>".repeat(8_000));
+    let entry = Entry {
+        path: "c/slow.html".into(),
+        rel: "slow.html".into(),
+        size: html.len() as u64,
+        mtime: 0,
+    };
+    let opts = pipeline::Options {
+        max_file_time: Some(Duration::from_millis(1)),
+        ..pipeline::Options::default()
+    };
+    let r = pipeline::process_bytes(&entry, html.as_bytes(), &opts).map(|p| p.docs.len());
+    assert_eq!(r, Err(Reason::TooSlow { seconds: 1 }));
+    // Without the limit the same page is read.
+    let opts = pipeline::Options {
+        max_file_time: None,
+        ..pipeline::Options::default()
+    };
+    assert_eq!(
+        pipeline::process_bytes(&entry, html.as_bytes(), &opts).map(|p| p.docs.len()),
+        Ok(1)
+    );
+}
