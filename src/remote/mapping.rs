@@ -27,7 +27,7 @@ use serde_json::{Map, Value, json};
 /// Bumped when this module's output changes in a way an existing remote
 /// index cannot follow (a field's type, an analyzer). The model's own
 /// `version` is recorded beside it; either differing asks for `--rebuild`.
-pub const MAPPING_VERSION: u32 = 1;
+pub const MAPPING_VERSION: u32 = 2;
 
 /// The extra field recording when a document was sent.
 pub const PUSHED: &str = "pushed";
@@ -123,20 +123,33 @@ pub fn index_body(model: &Model, layout: Layout) -> Result<Value> {
     }))
 }
 
-/// OpenSearch analyzers equal to ours, by name:
+/// OpenSearch analyzers built to the rules `schema/news.toml` states for
+/// ours, by name:
 ///
-/// - words are runs of alphabetic and numeric characters (tantivy's
-///   `SimpleTokenizer` splits on `!char::is_alphanumeric()`; Java's
-///   `\p{IsAlphabetic}` and `\p{N}` are the same two Unicode properties);
-/// - `news`: lower-cased, accents folded (Lucene's ASCII folding, which
-///   tantivy's filter is a port of), English Snowball stems (Porter2, as
-///   frostem);
-/// - `name`: lower-cased and folded, not stemmed, words over 255 long dropped.
+/// - a final `'s` after a letter is dropped and an apostrophe between two
+///   letters removed (a character filter, before the words are cut);
+/// - words are runs of alphabetic and numeric characters (Rust's
+///   `char::is_alphanumeric`; Java's `\p{IsAlphabetic}` and `\p{N}` are the
+///   same two Unicode properties), so a hyphenated compound gives its parts
+///   at consecutive positions;
+/// - words of 40 bytes or more are dropped (40 characters here: the length
+///   filter counts characters);
+/// - lower-cased, accents folded (Lucene's ASCII folding, which tantivy's
+///   filter is a port of); `news` then takes English Snowball stems
+///   (Porter2, as frostem).
+///
+/// Not reproduced (README, "Scaling out"): the joined form of a compound
+/// (`co-operation` also as `cooperation`) and CJK bigrams.
 fn analysis(names: &[&str]) -> Result<Value> {
     let mut analyzer = Map::new();
     for name in names {
         let filter = match *name {
-            "news" => json!(["lowercase", "asciifolding", "newsidx_english"]),
+            "news" => json!([
+                "newsidx_long",
+                "lowercase",
+                "asciifolding",
+                "newsidx_english"
+            ]),
             "name" => json!(["newsidx_long", "lowercase", "asciifolding"]),
             other => bail!(
                 "schema/news.toml names the analyzer '{other}', which the OpenSearch mapping does not define"
@@ -144,16 +157,28 @@ fn analysis(names: &[&str]) -> Result<Value> {
         };
         analyzer.insert(
             name.to_string(),
-            json!({ "type": "custom", "tokenizer": "newsidx_words", "filter": filter }),
+            json!({
+                "type": "custom",
+                "char_filter": ["newsidx_apostrophes"],
+                "tokenizer": "newsidx_words",
+                "filter": filter,
+            }),
         );
     }
     Ok(json!({
+        "char_filter": {
+            "newsidx_apostrophes": {
+                "type": "pattern_replace",
+                "pattern": "(?<=\\p{L})['\u{2019}](?:[sS](?![\\p{IsAlphabetic}\\p{N}])|(?=\\p{L}))",
+                "replacement": "",
+            }
+        },
         "tokenizer": {
             "newsidx_words": { "type": "pattern", "pattern": "[^\\p{IsAlphabetic}\\p{N}]+" }
         },
         "filter": {
             "newsidx_english": { "type": "snowball", "language": "English" },
-            "newsidx_long": { "type": "length", "max": 255 }
+            "newsidx_long": { "type": "length", "max": 39 }
         },
         "analyzer": analyzer,
     }))

@@ -66,6 +66,11 @@ impl Remote {
     /// Run `req` on the cluster.
     pub fn search(&self, req: &Request) -> Result<Results> {
         let start = Instant::now();
+        if req.expand {
+            bail!(
+                "--expand (pseudo-relevance feedback) runs on the local index only, not with --remote"
+            );
+        }
         let root = query::parse(&req.query, req.default_operator)?;
         let q = dsl::query(&root, &req.filters)?;
         let from = req.offset.min(mapping::RESULT_WINDOW);
