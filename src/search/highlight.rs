@@ -1012,9 +1012,10 @@ mod tests {
             "title:\"rare earths\" OR body:ores",
             "\"japanese minister\"",
             "istanbul OR aero OR aether OR finance",
-            "\"supercalifragilisticexpialidociousandthensomemorewords rare\"",
             "\"ores pacts\" OR \"nations yesterday\"",
-            "rare* OR \"earth rareaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"",
+            // A query word of 40 bytes or more is a query error; the text's
+            // long words still take their positions.
+            "rare* OR \"rare earth\"",
         ];
         // One memory of stems for all of them, as for the hits of a search.
         let mut stems = Stems::default();
