@@ -1,8 +1,11 @@
 //! The command line, as clap derive types. clap stops here: commands receive
 //! these raw values and resolve them into the library's own settings.
 
+use crate::corpus::read;
+use crate::{indexer, search};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use std::sync::LazyLock;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -194,7 +197,7 @@ pub struct IndexArgs {
     #[arg(long, value_enum, default_value_t)]
     pub format: SummaryFormat,
     /// Skip files larger than this many bytes (suffixes K, M, G accepted)
-    #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = MAX_FILE_SIZE_DEFAULT.as_str(), value_parser = parse_size)]
     pub max_file_size: u64,
     /// Skip a file whose parse takes longer than this many seconds (0: no limit)
     #[arg(long, value_name = "SECS", default_value_t = crate::article::budget::DEFAULT_MAX_SECONDS)]
@@ -206,10 +209,10 @@ pub struct IndexArgs {
     #[arg(long)]
     pub strict: bool,
     /// Commit at least every this many seconds during long runs (0: never by time)
-    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    #[arg(long, value_name = "SECS", default_value_t = indexer::DEFAULT_COMMIT_SECS)]
     pub commit_secs: u64,
     /// Commit at least every this many changed documents during long runs (0: never by count)
-    #[arg(long, value_name = "N", default_value_t = 50_000)]
+    #[arg(long, value_name = "N", default_value_t = indexer::DEFAULT_COMMIT_DOCS)]
     pub commit_docs: usize,
     /// Never draw a progress bar
     #[arg(long)]
@@ -254,7 +257,7 @@ pub struct SearchArgs {
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
     /// Number of hits to show
-    #[arg(long, short = 'n', default_value_t = 10)]
+    #[arg(long, short = 'n', default_value_t = search::DEFAULT_LIMIT)]
     pub limit: usize,
     /// Hits to skip (for paging)
     #[arg(long, default_value_t = 0)]
@@ -286,10 +289,10 @@ pub struct SearchArgs {
     #[arg(long)]
     pub timeline: bool,
     /// Characters of text per snippet
-    #[arg(long, value_name = "N", default_value_t = 200)]
+    #[arg(long, value_name = "N", default_value_t = search::DEFAULT_SNIPPET_CHARS)]
     pub snippet_chars: usize,
     /// Passages per snippet, joined by ' … '
-    #[arg(long, value_name = "N", default_value_t = 1)]
+    #[arg(long, value_name = "N", default_value_t = search::DEFAULT_FRAGMENTS)]
     pub fragments: usize,
     /// Print only the number of matching documents
     #[arg(long)]
@@ -454,6 +457,21 @@ pub struct CompletionsArgs {
     pub out_dir: Option<PathBuf>,
 }
 
+/// `--max-file-size`'s default as the flag would be written (`16M`).
+static MAX_FILE_SIZE_DEFAULT: LazyLock<String> =
+    LazyLock::new(|| size_arg(read::DEFAULT_MAX_FILE_SIZE));
+
+/// `bytes` as [`parse_size`] reads it, with the largest suffix that divides
+/// it exactly.
+pub fn size_arg(bytes: u64) -> String {
+    for (suffix, unit) in [('G', 1u64 << 30), ('M', 1 << 20), ('K', 1 << 10)] {
+        if bytes >= unit && bytes.is_multiple_of(unit) {
+            return format!("{}{suffix}", bytes / unit);
+        }
+    }
+    bytes.to_string()
+}
+
 /// `16M`, `512K`, `1G` or plain bytes.
 pub fn parse_size(s: &str) -> Result<u64, String> {
     let s = s.trim();
@@ -524,5 +542,16 @@ mod tests {
         assert_eq!(parse_size("2k"), Ok(2048));
         assert!(parse_size("ten").is_err());
         assert!(parse_size("5X").is_err());
+    }
+
+    #[test]
+    fn sizes_as_flags_read_back() {
+        assert_eq!(size_arg(16 << 20), "16M");
+        assert_eq!(size_arg(3072), "3K");
+        assert_eq!(size_arg(1536), "1536");
+        assert_eq!(size_arg(1000), "1000");
+        for n in [0, 1, 1023, 1024, 3 << 30, (1 << 20) + 1, u64::MAX] {
+            assert_eq!(parse_size(&size_arg(n)), Ok(n), "{n}");
+        }
     }
 }

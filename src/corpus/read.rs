@@ -69,7 +69,7 @@ fn open(entry: &Entry) -> Result<File, Reason> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        opts.custom_flags(libc::O_NONBLOCK);
+        opts.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as std::ffi::c_int);
     }
     opts.open(&entry.path).map_err(|e| io_reason(&e))
 }

@@ -135,7 +135,7 @@ impl Step {
 #[derive(Default)]
 struct DirCache {
     #[cfg(target_os = "linux")]
-    open: Option<(PathBuf, std::fs::File)>,
+    open: Option<(PathBuf, std::os::fd::OwnedFd)>,
 }
 
 impl DirCache {
@@ -143,47 +143,30 @@ impl DirCache {
     /// `symlink_metadata` gives them.
     #[cfg(target_os = "linux")]
     fn size_and_mtime(&mut self, path: &Path) -> std::io::Result<(u64, i64)> {
-        use std::os::fd::AsRawFd;
-        use std::os::unix::ffi::OsStrExt;
-        use std::os::unix::fs::OpenOptionsExt;
+        use rustix::fs::{AtFlags, Mode, OFlags};
         let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
             return stat_by_path(path, false);
         };
         if self.open.as_ref().is_none_or(|(p, _)| p != parent) {
-            self.open = std::fs::OpenOptions::new()
-                .read(true)
-                .custom_flags(libc::O_PATH | libc::O_DIRECTORY)
-                .open(parent)
+            let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            self.open = rustix::fs::open(parent, flags, Mode::empty())
                 .ok()
-                .map(|f| (parent.to_path_buf(), f));
+                .map(|fd| (parent.to_path_buf(), fd));
         }
-        let (Some((_, dir)), Ok(name)) = (&self.open, std::ffi::CString::new(name.as_bytes()))
-        else {
+        let Some((_, dir)) = &self.open else {
             return stat_by_path(path, false);
         };
-        // SAFETY: `st` is plain data that fstatat fills on success; `dir`
-        // is an open descriptor and `name` a NUL-terminated string, both
-        // alive for the call.
-        let mut st: libc::stat = unsafe { std::mem::zeroed() };
-        let rc = unsafe {
-            libc::fstatat(
-                dir.as_raw_fd(),
-                name.as_ptr(),
-                &mut st,
-                libc::AT_SYMLINK_NOFOLLOW,
-            )
-        };
-        if rc != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        // As `mtime_nanos` has it: 0 before the epoch. (time_t is 32 bits
-        // on some targets, hence the conversions.)
-        #[allow(clippy::useless_conversion)]
-        let mtime = i64::from(st.st_mtime)
-            .saturating_mul(1_000_000_000)
-            .saturating_add(i64::from(st.st_mtime_nsec))
-            .max(0);
-        Ok((u64::try_from(st.st_size).unwrap_or(0), mtime))
+        let st = rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW)?;
+        // As `mtime_nanos` has it: 0 before the epoch. (The fields' types
+        // differ between targets, hence the conversions.)
+        #[allow(clippy::useless_conversion, clippy::unnecessary_fallible_conversions)]
+        let (secs, nanos, size) = (
+            i64::try_from(st.st_mtime).unwrap_or(i64::MAX),
+            i64::try_from(st.st_mtime_nsec).unwrap_or(0),
+            u64::try_from(st.st_size).unwrap_or(0),
+        );
+        let mtime = secs.saturating_mul(1_000_000_000).saturating_add(nanos);
+        Ok((size, mtime.max(0)))
     }
 
     #[cfg(not(target_os = "linux"))]
@@ -332,7 +315,9 @@ fn link_target(path: &Path) -> String {
 fn link_trouble(path: &Path) -> Reason {
     match std::fs::metadata(path) {
         #[cfg(unix)]
-        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => Reason::LinkLoop,
+        Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
+            Reason::LinkLoop
+        }
         _ => Reason::BrokenLink {
             target: link_target(path),
         },

@@ -18,7 +18,6 @@ use super::NewsIndex;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 use tantivy::Searcher;
 
@@ -147,46 +146,8 @@ pub fn read(searcher: &Searcher) -> Result<IndexState> {
 /// The hasher of the state's map: file names are the user's own, so the
 /// DoS resistance of std's SipHash buys nothing, and on the no-change path,
 /// where a run does little else than stat files and look them up, hashing
-/// showed in profiles. This is the Fx hash (rustc's, Firefox's).
-pub type FastHash = BuildHasherDefault<FxHasher>;
-
-#[derive(Default)]
-pub struct FxHasher(u64);
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+/// showed in profiles. rustc's Fx hash.
+pub type FastHash = rustc_hash::FxBuildHasher;
 
 /// The ids of all live documents, in no particular order (duplicates kept,
 /// so a caller can check there are none).

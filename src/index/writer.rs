@@ -30,9 +30,10 @@ pub const MAX_MERGE_BYTES: u64 = 32 * 1024 * 1024;
 ///
 /// Segments are taken smallest first; a group grows while the next segment
 /// is at most twice the group so far (so each byte is rewritten a few
-/// times, not once per commit), and stops before `max_bytes`. So a bulk run ends with the segments near
-/// `max_bytes` plus a few smaller ones, and a small incremental commit merges
-/// only with segments as small as itself instead of rewriting a big index.
+/// times, not once per commit), and stops before `max_bytes`. So a bulk run
+/// ends with the segments near `max_bytes` plus a few smaller ones, and a
+/// small incremental commit merges only with segments as small as itself
+/// instead of rewriting a big index.
 /// A segment a quarter deleted (files updated or removed) is rewritten on its
 /// own, if it fits.
 #[derive(Debug)]
@@ -95,8 +96,8 @@ impl MergePolicy for BoundedMergePolicy {
 }
 
 /// Groups to merge, as ranges of `sizes` (sorted ascending): each run of two
-/// or more where every next size is at most the sum before it and the total
-/// stays within `max_bytes`.
+/// or more where every next size is at most twice the sum before it and the
+/// total stays within `max_bytes`.
 fn plan_merges(sizes: &[u64], max_bytes: u64) -> Vec<std::ops::Range<usize>> {
     let mut groups = Vec::new();
     let mut i = 0;

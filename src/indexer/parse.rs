@@ -102,15 +102,12 @@ pub fn work_on(job: Job, opts: &pipeline::Options) -> Work {
 /// that the indexing thread keeps a core; when it waits for documents, the
 /// workers still get every core.
 fn yield_to_the_writer() {
+    // On Linux, PRIO_PROCESS with no pid names the calling thread. Failure
+    // leaves the priority as it was, which is harmless.
     #[cfg(target_os = "linux")]
-    // SAFETY: setpriority has no memory effects; on Linux, PRIO_PROCESS
-    // with `who` 0 names the calling thread. Failure leaves the priority
-    // as it was, which is harmless.
-    unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, NICE_WORKERS);
-    }
+    let _ = rustix::process::setpriority_process(None, NICE_WORKERS);
 }
 
 /// The parse workers' nice value (see [`yield_to_the_writer`]).
 #[cfg(target_os = "linux")]
-const NICE_WORKERS: libc::c_int = 5;
+const NICE_WORKERS: i32 = 5;

@@ -71,11 +71,20 @@ pub struct Request {
     pub expand: bool,
 }
 
+/// Hits a search shows unless asked for another number.
+pub const DEFAULT_LIMIT: usize = 10;
+
+/// Characters of body text per snippet passage unless asked otherwise.
+pub const DEFAULT_SNIPPET_CHARS: usize = 200;
+
+/// Passages per snippet unless asked otherwise.
+pub const DEFAULT_FRAGMENTS: usize = 1;
+
 impl Default for Request {
     fn default() -> Self {
         Request {
             query: String::new(),
-            limit: 10,
+            limit: DEFAULT_LIMIT,
             offset: 0,
             default_operator: DefaultOperator::And,
             sort: Sort::Score,
@@ -83,8 +92,8 @@ impl Default for Request {
             facets: Vec::new(),
             facet_values: facets::TOP,
             timeline: false,
-            snippet_chars: 200,
-            fragments: 1,
+            snippet_chars: DEFAULT_SNIPPET_CHARS,
+            fragments: DEFAULT_FRAGMENTS,
             count_only: false,
             expand: false,
         }
