@@ -451,3 +451,26 @@ fn new_articles_appear_after_the_next_commit_without_a_restart() {
         page.body
     );
 }
+
+#[test]
+fn serve_corpus_indexes_it_first() {
+    // As the README's first command: `serve --corpus DIR` builds DIR's
+    // index (in DIR/.newsidx) and serves it.
+    let corpus = tempfile::tempdir().expect("temp dir");
+    let dir = corpus.path().join("energy");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("a.txt"),
+        "Reactor restarts\n\nThe reactor restarted today.\n",
+    )
+    .expect("write");
+    let s = Server::start_with(&["--corpus".into(), corpus.path().into()]);
+    assert!(corpus.path().join(".newsidx/meta.json").is_file());
+    let page = s.get("/?q=reactor");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("href=\"/doc/energy/a.txt?q=reactor\""),
+        "{}",
+        page.body
+    );
+}

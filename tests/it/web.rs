@@ -83,10 +83,16 @@ impl Server {
     /// `newsidx serve --index INDEX --bind 127.0.0.1:0 EXTRA…`, once it
     /// says where it listens.
     pub fn start(index: &Path, extra: &[&str]) -> Server {
+        let mut args: Vec<std::ffi::OsString> = vec!["--index".into(), index.into()];
+        args.extend(extra.iter().map(|a| a.into()));
+        Server::start_with(&args)
+    }
+
+    /// `newsidx serve --bind 127.0.0.1:0 ARGS…`.
+    pub fn start_with(args: &[std::ffi::OsString]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_newsidx"))
-            .args(["serve", "--bind", "127.0.0.1:0", "--index"])
-            .arg(index)
-            .args(extra)
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .args(args)
             .env_remove("NEWSIDX_INDEX")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
