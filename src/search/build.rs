@@ -64,7 +64,7 @@ pub fn build(schema: &Schema, root: &Node, filters: &Filters) -> Result<Box<dyn 
     }
     for section in &filters.sections {
         let leaf = Leaf {
-            field: Some("section".into()),
+            field: Some(names::SECTION.into()),
             kind: LeafKind::Word,
             text: section.clone(),
         };
@@ -142,12 +142,15 @@ impl Builder<'_> {
             return Ok(Vec::new());
         }
         let body = self.field(names::BODY)?;
+        let Some(analyzer) = Model::get().field(names::BODY).and_then(Analyzer::of) else {
+            return Ok(Vec::new());
+        };
         let mut words: Vec<String> = Vec::new();
         for c in children {
             if let Node::Leaf(l) = c
                 && l.field.is_none()
                 && l.kind == LeafKind::Word
-                && let [(_, w)] = analyze(Analyzer::News, &l.text).as_slice()
+                && let [(_, w)] = analyze(analyzer, &l.text).as_slice()
             {
                 words.push(w.clone());
             }

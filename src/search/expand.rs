@@ -13,7 +13,7 @@
 //! (title and body) and added to the query with `weight` times their share.
 
 use super::bm25f::{Bm25fQuery, FieldTerm};
-use crate::index::schema::{Fields, news_analyzer};
+use crate::index::schema::{Fields, names, news_analyzer};
 use crate::model::Model;
 use anyhow::Result;
 use rustc_hash::FxHashMap;
@@ -100,13 +100,13 @@ pub fn expand(
             vec![
                 FieldTerm {
                     term: Term::from_field_text(fields.title, &w),
-                    weight: boost_of("title"),
-                    b: b_of("title"),
+                    weight: boost_of(names::TITLE),
+                    b: b_of(names::TITLE),
                 },
                 FieldTerm {
                     term: Term::from_field_text(fields.body, &w),
-                    weight: boost_of("body"),
-                    b: b_of("body"),
+                    weight: boost_of(names::BODY),
+                    b: b_of(names::BODY),
                 },
             ],
             model_def.k1,

@@ -22,12 +22,14 @@ use crate::index::NewsIndex;
 use crate::index::schema::names;
 use anyhow::{Context, Result};
 use build::Filters;
-use facets::{Facet, Tally};
+use facets::{Facet, Tallied, Tally};
 use highlight::Highlighter;
+use hit::{FacetCount, TimelineBucket};
 pub use hit::{Hit, Results};
 use std::path::PathBuf;
 use std::time::Instant;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
+use tantivy::query::Query;
 use tantivy::{DateTime, DocAddress, Score, Searcher, SegmentReader, TantivyDocument};
 
 /// How bare terms combine (also a saved query's `default_operator`).
@@ -202,80 +204,113 @@ pub fn find_in<'a>(ix: &'a NewsIndex, searcher: Searcher, req: &'a Request) -> R
     } else {
         q
     };
-
-    let tally = (!req.facets.is_empty() || req.timeline).then(|| Tally {
-        facets: req.facets.clone(),
-        timeline: req.timeline,
-    });
-    // tantivy reserves room for `limit + offset` hits up front: never more
-    // than the index holds, whatever was asked.
-    let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
-    let offset = req.offset.min(docs);
-    let limit = if req.count_only {
-        0
-    } else {
-        req.limit.min(docs - offset)
-    };
-    let (top, total, tallied): (Vec<(Score, DocAddress)>, usize, _) = if limit == 0 {
-        let (total, t) = searcher.search(&q, &(Count, tally))?;
-        (Vec::new(), total, t)
-    } else {
-        let page = TopDocs::with_limit(limit).and_offset(offset);
-        match req.sort {
-            Sort::Score => searcher.search(&q, &(page.order_by_score(), Count, tally))?,
-            Sort::Date => {
-                let by_date = page.tweak_score(|seg: &SegmentReader| {
-                    let dates = seg
-                        .fast_fields()
-                        .column_opt::<DateTime>(names::DATE)
-                        .ok()
-                        .flatten();
-                    move |doc, score: Score| {
-                        let secs = dates
-                            .as_ref()
-                            .and_then(|c| c.first(doc))
-                            .map_or(i64::MIN, |d| d.into_timestamp_secs());
-                        (secs, score)
-                    }
-                });
-                let (top, total, t) = searcher.search(&q, &(by_date, Count, tally))?;
-                let top = top.into_iter().map(|((_, s), a)| (s, a)).collect();
-                (top, total, t)
-            }
-        }
-    };
-
-    let (facets, timeline) = match tallied {
-        Some(t) => (
-            req.facets
-                .iter()
-                .zip(t.facets)
-                .map(|(f, counts)| {
-                    let top = facets::top(*f, counts, req.facet_values);
-                    (f.name().to_string(), top)
-                })
-                .collect(),
-            req.timeline.then(|| timeline::buckets(&t.months)),
-        ),
-        None => (Vec::new(), None),
-    };
+    let page = Page::of(req, &searcher);
+    let (top, total_hits, tallied) = rank(&searcher, q.as_ref(), req, page)?;
+    let (facets, timeline) = counts(req, tallied);
     Ok(Found {
         results: Results {
             query: req.query.clone(),
-            total_hits: total,
+            total_hits,
             took_ms: start.elapsed().as_secs_f64() * 1000.0,
             hits: Vec::new(),
             facets,
             timeline,
         },
         top,
-        offset,
+        offset: page.offset,
         searcher,
         highlighter: Highlighter::new(&root),
         ix,
         req,
         corpus: ix.stamp.corpus.clone().map(PathBuf::from),
     })
+}
+
+/// The stretch of the ranking shown: `limit` hits after the first `offset`.
+#[derive(Clone, Copy, Debug)]
+struct Page {
+    offset: usize,
+    limit: usize,
+}
+
+impl Page {
+    /// tantivy reserves room for `limit + offset` hits up front: never more
+    /// than the index holds, whatever was asked.
+    fn of(req: &Request, searcher: &Searcher) -> Page {
+        let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+        let offset = req.offset.min(docs);
+        let limit = if req.count_only {
+            0
+        } else {
+            req.limit.min(docs - offset)
+        };
+        Page { offset, limit }
+    }
+}
+
+/// The page's hits in rank order, how many documents matched, and the facet
+/// and timeline tallies over all of them when the request asks for any.
+type Ranked = (Vec<(Score, DocAddress)>, usize, Option<Tallied>);
+
+/// One pass over the matches: the page, the count and the tallies together.
+fn rank(searcher: &Searcher, q: &dyn Query, req: &Request, page: Page) -> Result<Ranked> {
+    let tally = (!req.facets.is_empty() || req.timeline).then(|| Tally {
+        facets: req.facets.clone(),
+        timeline: req.timeline,
+    });
+    if page.limit == 0 {
+        let (total, t) = searcher.search(q, &(Count, tally))?;
+        return Ok((Vec::new(), total, t));
+    }
+    let top = TopDocs::with_limit(page.limit).and_offset(page.offset);
+    Ok(match req.sort {
+        Sort::Score => searcher.search(q, &(top.order_by_score(), Count, tally))?,
+        Sort::Date => {
+            let (top, total, t) = searcher.search(q, &(newest_first(top), Count, tally))?;
+            let top = top.into_iter().map(|((_, s), a)| (s, a)).collect();
+            (top, total, t)
+        }
+    })
+}
+
+/// `top` ordered by date, newest first, undated documents last; the score
+/// breaks ties (and is kept for the hit).
+fn newest_first(top: TopDocs) -> impl Collector<Fruit = Vec<((i64, Score), DocAddress)>> {
+    top.tweak_score(|seg: &SegmentReader| {
+        let dates = seg
+            .fast_fields()
+            .column_opt::<DateTime>(names::DATE)
+            .ok()
+            .flatten();
+        move |doc, score: Score| {
+            let secs = dates
+                .as_ref()
+                .and_then(|c| c.first(doc))
+                .map_or(i64::MIN, |d| d.into_timestamp_secs());
+            (secs, score)
+        }
+    })
+}
+
+/// What [`Results`] says of all the matches: each facet's top values, and
+/// the timeline.
+type Counts = (Vec<(String, Vec<FacetCount>)>, Option<Vec<TimelineBucket>>);
+
+/// The requested facets' top values and the timeline, from the tallies.
+fn counts(req: &Request, tallied: Option<Tallied>) -> Counts {
+    let Some(t) = tallied else {
+        return (Vec::new(), None);
+    };
+    let facets = req
+        .facets
+        .iter()
+        .zip(t.facets)
+        .map(|(f, counts)| {
+            let top = facets::top(*f, counts, req.facet_values);
+            (f.name().to_string(), top)
+        })
+        .collect();
+    (facets, req.timeline.then(|| timeline::buckets(&t.months)))
 }
 
 /// The stored document `id_or_path` names: an id as `search` prints it,
