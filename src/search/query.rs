@@ -242,9 +242,9 @@ struct Token {
 
 fn lex(input: &str) -> Result<Vec<Token>, QueryError> {
     let chars: Vec<char> = input.chars().collect();
-    let err = |col: usize, msg: &str| QueryError {
+    let err = |col: usize, message: String| QueryError {
         column: col,
-        message: msg.to_string(),
+        message,
         hint: None,
         query: input.to_string(),
     };
@@ -253,44 +253,28 @@ fn lex(input: &str) -> Result<Vec<Token>, QueryError> {
     while i < chars.len() {
         let c = chars[i];
         let col = i + 1;
+        let sign = chars
+            .get(i + 1)
+            .is_some_and(|n| !n.is_whitespace() && *n != ')');
+        let single = match c {
+            '(' => Some(Tok::LParen),
+            ')' => Some(Tok::RParen),
+            '+' if sign => Some(Tok::Plus),
+            '-' if sign => Some(Tok::Minus),
+            _ => None,
+        };
         if c.is_whitespace() {
             i += 1;
-        } else if c == '(' {
-            out.push(Token {
-                tok: Tok::LParen,
-                col,
-            });
-            i += 1;
-        } else if c == ')' {
-            out.push(Token {
-                tok: Tok::RParen,
-                col,
-            });
+        } else if let Some(tok) = single {
+            out.push(Token { tok, col });
             i += 1;
         } else if c == '"' {
-            let close = chars[i + 1..].iter().position(|&c| c == '"');
-            let Some(len) = close else {
-                return Err(err(col, "unclosed quote"));
-            };
-            let text: String = chars[i + 1..i + 1 + len].iter().collect();
-            if text.trim().is_empty() {
-                return Err(err(col, "empty phrase"));
-            }
+            let (text, len) = phrase(&chars[i + 1..]).map_err(|m| err(col, m.into()))?;
             out.push(Token {
                 tok: Tok::Phrase(text),
                 col,
             });
             i += len + 2;
-        } else if (c == '+' || c == '-')
-            && chars
-                .get(i + 1)
-                .is_some_and(|n| !n.is_whitespace() && *n != ')')
-        {
-            out.push(Token {
-                tok: if c == '+' { Tok::Plus } else { Tok::Minus },
-                col,
-            });
-            i += 1;
         } else {
             let start = i;
             while i < chars.len()
@@ -300,39 +284,67 @@ fn lex(input: &str) -> Result<Vec<Token>, QueryError> {
                 i += 1;
             }
             let word: String = chars[start..i].iter().collect();
-            match word.as_str() {
-                "AND" => out.push(Token { tok: Tok::And, col }),
-                "OR" => out.push(Token { tok: Tok::Or, col }),
-                "NOT" => out.push(Token { tok: Tok::Not, col }),
-                _ => match field_split(&word) {
-                    Some((name, rest)) => {
-                        out.push(Token {
-                            tok: Tok::Field(name.to_string()),
-                            col,
-                        });
-                        if !rest.is_empty() {
-                            out.push(Token {
-                                tok: Tok::Word(rest.to_string()),
-                                col: col + name.chars().count() + 1,
-                            });
-                        } else if chars.get(i).is_none_or(|c| c.is_whitespace() || *c == ')') {
-                            return Err(err(
-                                col,
-                                &format!(
-                                    "nothing after '{name}:' (write {name}:word, {name}:\"a phrase\" or {name}:(…))"
-                                ),
-                            ));
-                        }
-                    }
-                    None => out.push(Token {
-                        tok: Tok::Word(word),
-                        col,
-                    }),
-                },
-            }
+            word_tokens(&word, col, chars.get(i).copied(), &mut out).map_err(|m| err(col, m))?;
         }
     }
     Ok(out)
+}
+
+/// The text of a phrase whose opening quote is just before `rest`, and its
+/// length in characters (without the quotes).
+fn phrase(rest: &[char]) -> Result<(String, usize), &'static str> {
+    let len = rest
+        .iter()
+        .position(|&c| c == '"')
+        .ok_or("unclosed quote")?;
+    let text: String = rest[..len].iter().collect();
+    if text.trim().is_empty() {
+        return Err("empty phrase");
+    }
+    Ok((text, len))
+}
+
+/// The tokens of an unquoted word at column `col`: an operator, a field
+/// name and what follows its colon, or a word. `next` is the character
+/// after the word.
+fn word_tokens(
+    word: &str,
+    col: usize,
+    next: Option<char>,
+    out: &mut Vec<Token>,
+) -> Result<(), String> {
+    let operator = match word {
+        "AND" => Some(Tok::And),
+        "OR" => Some(Tok::Or),
+        "NOT" => Some(Tok::Not),
+        _ => None,
+    };
+    if let Some(tok) = operator {
+        out.push(Token { tok, col });
+        return Ok(());
+    }
+    let Some((name, rest)) = field_split(word) else {
+        out.push(Token {
+            tok: Tok::Word(word.to_string()),
+            col,
+        });
+        return Ok(());
+    };
+    out.push(Token {
+        tok: Tok::Field(name.to_string()),
+        col,
+    });
+    if !rest.is_empty() {
+        out.push(Token {
+            tok: Tok::Word(rest.to_string()),
+            col: col + name.chars().count() + 1,
+        });
+    } else if next.is_none_or(|c| c.is_whitespace() || c == ')') {
+        return Err(format!(
+            "nothing after '{name}:' (write {name}:word, {name}:\"a phrase\" or {name}:(…))"
+        ));
+    }
+    Ok(())
 }
 
 /// `name:rest` when `name` looks like a field name (letters and `_`).
