@@ -39,6 +39,11 @@ pub enum Command {
         after_help = "Query syntax:\n  rare earth            both words (AND by default; --default-operator or)\n  \"rare earth\"          the phrase\n  nuclear OR atomic     either; also AND, NOT, +term, -term, (grouping)\n  title:fukushima       one field; country:japan, minister:gemba, section:energy\n  gemba~1  fuku*        fuzzy (edit distance 1 or 2), prefix\n  date:2011-03          a year, month or day (or --since/--until)\n  *                     every article (with filters: '*' --country JP)\n\nExamples:\n  newsidx search Fukushima\n  newsidx search '\"rare earth\" -china' --limit 5\n  newsidx search nuclear --country JP --format json\n\nExit codes: 0 hits, 1 no hits, 2 error."
     )]
     Search(SearchArgs),
+    /// List the articles most like a given one
+    #[command(
+        after_help = "Ranks articles by the terms that weigh most in the article's title and body\n(frequent in it, rare in the index); the article itself is left out.\nThe same as `newsidx search 'similar:ID'` or `newsidx search '*' --like ID`.\n\nExamples:\n  newsidx similar energy/india-japan-rare-earth-pact.txt\n  newsidx similar energy/india-japan-rare-earth-pact.txt -n 3 --format csv\n\nExit codes: 0 hits, 1 none, 2 error (no such article)."
+    )]
+    Similar(SimilarArgs),
     /// Show what the pipeline makes of article files, without indexing
     #[command(
         after_help = "Examples:\n  newsidx parse sample-corpus/energy/india-japan-rare-earth-pact.txt\n  newsidx parse a.html b.json --format json"
@@ -95,6 +100,8 @@ pub enum OutputFormat {
     Text,
     Json,
     Ndjson,
+    // A header and one row per hit (search and similar only).
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -104,7 +111,7 @@ pub enum SummaryFormat {
     Json,
 }
 
-#[derive(Debug, Args, Clone)]
+#[derive(Debug, Args, Clone, Default)]
 pub struct IndexLocation {
     /// Index directory [default: $NEWSIDX_INDEX, else ./.newsidx]
     #[arg(long, value_name = "DIR", env = "NEWSIDX_INDEX")]
@@ -129,6 +136,15 @@ pub struct RemoteTarget {
     /// Name of the remote index
     #[arg(long = "name", value_name = "NAME", default_value = "news")]
     pub remote_name: String,
+}
+
+impl Default for RemoteTarget {
+    fn default() -> Self {
+        RemoteTarget {
+            remote: None,
+            remote_name: "news".to_string(),
+        }
+    }
 }
 
 impl RemoteTarget {
@@ -243,10 +259,17 @@ pub enum FacetName {
     Section,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
 pub struct SearchArgs {
-    /// The query
-    pub query: String,
+    /// The query (`similar:ID` for articles like the one with that id)
+    #[arg(required_unless_present = "queries")]
+    pub query: Option<String>,
+    /// Run every query of FILE, one a line (`#` comments), or `name<TAB>query`
+    #[arg(long, value_name = "FILE", conflicts_with = "query")]
+    pub queries: Option<PathBuf>,
+    /// Only articles like the one with this id, most alike first
+    #[arg(long, value_name = "ID")]
+    pub like: Option<String>,
     #[command(flatten)]
     pub location: IndexLocation,
     #[command(flatten)]
@@ -256,9 +279,12 @@ pub struct SearchArgs {
     pub corpus: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
-    /// Number of hits to show
+    /// Number of hits to show (0: every hit, as --all)
     #[arg(long, short = 'n', default_value_t = search::DEFAULT_LIMIT)]
     pub limit: usize,
+    /// Show every hit, written as it is read (as --limit 0)
+    #[arg(long, conflicts_with = "limit")]
+    pub all: bool,
     /// Hits to skip (for paging)
     #[arg(long, default_value_t = 0)]
     pub offset: usize,
@@ -294,14 +320,50 @@ pub struct SearchArgs {
     /// Passages per snippet, joined by ' … '
     #[arg(long, value_name = "N", default_value_t = search::DEFAULT_FRAGMENTS)]
     pub fragments: usize,
-    /// Print only the number of matching documents
-    #[arg(long)]
+    /// Print only the number of matching documents (JSON: `{"version", "total_hits"}`)
+    #[arg(long, conflicts_with_all = ["limit", "all", "offset", "sort", "facet", "timeline", "snippet_chars", "fragments"])]
     pub count: bool,
     /// Exit 1 when fewer than N documents match
     #[arg(long, value_name = "N")]
     pub min_hits: Option<usize>,
     #[arg(long, value_enum, default_value_t)]
     pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    /// The article's id, as `search` prints it
+    pub id: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+    /// Number of articles to show (0: all)
+    #[arg(long, short = 'n', default_value_t = crate::search::DEFAULT_LIMIT)]
+    pub limit: usize,
+    /// Articles to skip (for paging)
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    #[arg(long, value_enum, default_value_t)]
+    pub color: ColorChoice,
+}
+
+impl SimilarArgs {
+    /// `newsidx search '*' --like ID` with these flags.
+    pub fn into_search(self) -> SearchArgs {
+        SearchArgs {
+            query: Some("*".into()),
+            like: Some(self.id),
+            location: self.location,
+            format: self.format,
+            limit: self.limit,
+            offset: self.offset,
+            color: self.color,
+            snippet_chars: crate::search::DEFAULT_SNIPPET_CHARS,
+            fragments: crate::search::DEFAULT_FRAGMENTS,
+            ..SearchArgs::default()
+        }
+    }
 }
 
 #[derive(Debug, Args)]

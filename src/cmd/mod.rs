@@ -44,6 +44,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Index(a) => index::run(a),
         Command::Push(a) => push::run(a),
         Command::Search(a) => search::run(a),
+        Command::Similar(a) => search::similar(a),
         Command::Parse(a) => parse::run(a),
         Command::Schema(a) => schema::run(a),
         Command::Show(a) => show::run(a),

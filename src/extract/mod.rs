@@ -143,6 +143,19 @@ pub fn country_code(value: &str) -> Option<String> {
     countries::code_for(value).map(str::to_string)
 }
 
+/// Every way the gazetteer writes a country (names, abbreviations,
+/// adjectives, capitals), each with the country's canonical name: where a
+/// mistyped `country:` value finds its suggestion.
+pub fn country_spellings() -> impl Iterator<Item = (&'static str, &'static str)> {
+    let g = gazetteer::countries();
+    let names = g.defs.iter().map(|d| (d.name, d.name));
+    let aliases = g
+        .aliases
+        .iter()
+        .filter_map(|a| Some((a.text, g.defs.get(usize::from(a.country))?.name)));
+    names.chain(aliases)
+}
+
 /// The canonical name of a gazetteer code ("JP" → "Japan").
 pub fn country_name(code: &str) -> Option<&'static str> {
     countries::name_for(code)

@@ -12,6 +12,7 @@ pub mod schema;
 pub mod state;
 pub mod stats;
 pub mod stem_cache;
+pub mod terms;
 pub mod words;
 pub mod writer;
 

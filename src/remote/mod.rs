@@ -189,6 +189,7 @@ impl Remote {
             hits,
             facets,
             timeline,
+            suggestion: None,
         })
     }
 

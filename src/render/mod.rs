@@ -9,6 +9,7 @@
 //! are written.
 
 pub mod check;
+pub mod csv;
 pub mod document;
 pub mod eval;
 pub mod schema;

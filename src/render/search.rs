@@ -1,7 +1,8 @@
 //! `newsidx search`: hits as human text (rank, title, id, date, countries,
 //! snippet, with matches in bold colour when colour is on; then facet counts
 //! and a timeline bar chart when asked), as one JSON document
-//! (`schema/search-output.schema.json`) or as JSON Lines, one hit a line.
+//! (`schema/search-output.schema.json`), as JSON Lines (one hit a line,
+//! then a facets and a timeline record when asked) or as CSV (`csv.rs`).
 //! Text and JSON Lines are written a hit at a time: a header (none today),
 //! each hit, then the footer. Article text always goes through `sanitize`,
 //! so no control character from a document reaches the terminal.
@@ -9,6 +10,7 @@
 use super::{Color, date, round_ms, safe_char, sanitize, ser_date};
 use crate::extract::MinisterRole;
 use crate::search::hit::{FacetCount, Hit, Marked, Results, TimelineBucket};
+use crate::search::suggest::Suggestion;
 use chrono::NaiveDate;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::io::{self, Write};
@@ -23,6 +25,9 @@ pub struct SearchOutput<'a> {
     pub query: &'a str,
     pub total_hits: usize,
     pub took_ms: f64,
+    /// A respelling that finds clearly more, when this found little.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<&'a Suggestion>,
     pub hits: Vec<HitOutput<'a>>,
     /// Present only when facets were asked for.
     #[serde(skip_serializing_if = "Facets::is_empty")]
@@ -38,9 +43,31 @@ impl<'a> SearchOutput<'a> {
             query: &r.query,
             total_hits: r.total_hits,
             took_ms: round_ms(r.took_ms),
+            suggestion: r.suggestion.as_ref(),
             hits: r.hits.iter().map(HitOutput::new).collect(),
             facets: Facets(&r.facets),
             timeline: r.timeline.as_deref(),
+        }
+    }
+}
+
+/// `newsidx search --count --format json|ndjson`
+/// (`schema/search-count-output.schema.json`).
+#[derive(serde::Serialize)]
+pub struct CountOutput<'a> {
+    pub version: u32,
+    /// With `--queries`: the query's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<&'a str>,
+    pub total_hits: usize,
+}
+
+impl CountOutput<'_> {
+    pub fn new(total_hits: usize) -> Self {
+        CountOutput {
+            version: SEARCH_VERSION,
+            query: None,
+            total_hits,
         }
     }
 }
@@ -145,6 +172,10 @@ where
     writeln!(w, ",")?;
     field(w, "took_ms", &out.took_ms)?;
     writeln!(w, ",")?;
+    if let Some(s) = out.suggestion {
+        field(w, "suggestion", &s)?;
+        writeln!(w, ",")?;
+    }
     write!(w, "  \"hits\": [")?;
     let mut any = false;
     for h in hits {
@@ -192,18 +223,85 @@ mod erased {
     }
 }
 
-/// [`write_ndjson`] with the hits written as they come.
+/// [`write_ndjson`] with the hits written as they come; `head` gives the
+/// facets and timeline for the closing records.
+/// `tag` (with `--queries`) adds `"query": name` to every line.
 pub fn stream_ndjson<E>(
     w: &mut dyn Write,
+    head: &Results,
+    tag: Option<&str>,
     hits: impl Iterator<Item = Result<Hit, E>>,
 ) -> Result<(), E>
 where
     E: From<io::Error>,
 {
     for h in hits {
-        write_ndjson_hit(w, &h?)?;
+        line(w, tag, &HitOutput::new(&h?))?;
+    }
+    write_ndjson_tail(w, head, tag)?;
+    Ok(())
+}
+
+/// One JSON line of `value`, with `"query": tag` first when tagged.
+fn line(w: &mut dyn Write, tag: Option<&str>, value: &impl Serialize) -> io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct Tagged<'a, T> {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        query: Option<&'a str>,
+        #[serde(flatten)]
+        value: &'a T,
+    }
+    serde_json::to_writer(&mut *w, &Tagged { query: tag, value })?;
+    writeln!(w)
+}
+
+/// The records after the hits of JSON Lines: `{"facets": {…}}` with
+/// `--facet`, then `{"timeline": […]}` with `--timeline`, one line each.
+pub fn write_ndjson_tail(w: &mut dyn Write, r: &Results, tag: Option<&str>) -> io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct FacetsRecord<'a> {
+        facets: Facets<'a>,
+    }
+    #[derive(serde::Serialize)]
+    struct TimelineRecord<'a> {
+        timeline: &'a [TimelineBucket],
+    }
+    if !r.facets.is_empty() {
+        let facets = Facets(&r.facets);
+        line(w, tag, &FacetsRecord { facets })?;
+    }
+    if let Some(timeline) = &r.timeline {
+        line(w, tag, &TimelineRecord { timeline })?;
     }
     Ok(())
+}
+
+/// The stderr line of a search that found too little when a respelling
+/// finds more: `no hits for "cofee"; did you mean "coffee"? (194 hits)`.
+pub fn suggestion_line(r: &Results) -> Option<String> {
+    let s = r.suggestion.as_ref()?;
+    let found = match r.total_hits {
+        0 => "no hits".to_string(),
+        n => format!("{n} hit{}", plural(n)),
+    };
+    Some(format!(
+        "{found} for \"{}\"; did you mean \"{}\"? ({} hit{})",
+        sanitize(&r.query, false),
+        sanitize(&s.query, false),
+        s.total_hits,
+        plural(s.total_hits)
+    ))
+}
+
+/// `--count`: the number alone as text, `{"version", "total_hits"}` as
+/// JSON (pretty) or JSON Lines (one line).
+pub fn write_count(w: &mut dyn Write, c: &CountOutput, pretty: bool) -> io::Result<()> {
+    if pretty {
+        super::write_json(w, c)
+    } else {
+        serde_json::to_writer(&mut *w, c)?;
+        writeln!(w)
+    }
 }
 
 /// [`write_text`] with the hits written as they come; `head` gives the
@@ -230,12 +328,13 @@ where
     Ok(())
 }
 
-/// JSON Lines: one hit object per line.
+/// JSON Lines: one hit object per line, then the facets and timeline
+/// records when asked.
 pub fn write_ndjson(w: &mut dyn Write, r: &Results) -> io::Result<()> {
     for h in &r.hits {
         write_ndjson_hit(w, h)?;
     }
-    Ok(())
+    write_ndjson_tail(w, r, None)
 }
 
 /// One line of JSON Lines.
@@ -491,6 +590,7 @@ mod tests {
                     count: 4,
                 }]
             }),
+            suggestion: None,
         }
     }
 

@@ -52,6 +52,9 @@ pub struct Results {
     /// Facet name ("country", "minister", "section") → counts, largest first.
     pub facets: Vec<(String, Vec<FacetCount>)>,
     pub timeline: Option<Vec<TimelineBucket>>,
+    /// A respelling that finds clearly more, when this found too little
+    /// (set by the caller that asks: see `search::suggest`).
+    pub suggestion: Option<crate::search::suggest::Suggestion>,
 }
 
 impl Results {
@@ -64,6 +67,7 @@ impl Results {
             hits: Vec::new(),
             facets: Vec::new(),
             timeline: None,
+            suggestion: None,
         }
     }
 }

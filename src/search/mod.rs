@@ -13,6 +13,8 @@ pub mod facets;
 pub mod highlight;
 pub mod hit;
 pub mod query;
+pub mod similar;
+pub mod suggest;
 pub mod timeline;
 pub mod union;
 
@@ -71,6 +73,9 @@ pub struct Request {
     pub count_only: bool,
     /// Add the words of the best documents to the query (`expand`).
     pub expand: bool,
+    /// Only articles like the one with this id, most alike first
+    /// (`newsidx similar ID`, `--like ID`): see [`similar`].
+    pub like: Option<String>,
 }
 
 /// Hits a search shows unless asked for another number.
@@ -98,6 +103,7 @@ impl Default for Request {
             fragments: DEFAULT_FRAGMENTS,
             count_only: false,
             expand: false,
+            like: None,
         }
     }
 }
@@ -145,6 +151,11 @@ impl Found<'_> {
     /// The rank of the page's first hit.
     pub fn first_rank(&self) -> usize {
         self.offset + 1
+    }
+
+    /// The view of the index this search ran on.
+    pub fn searcher(&self) -> &Searcher {
+        &self.searcher
     }
 
     /// The page's hits, in rank order, each read from the index when asked.
@@ -204,6 +215,17 @@ pub fn find_in<'a>(ix: &'a NewsIndex, searcher: Searcher, req: &'a Request) -> R
     } else {
         q
     };
+    let q = match &req.like {
+        Some(id) => Box::new(tantivy::query::BooleanQuery::new(vec![
+            (
+                tantivy::query::Occur::Must,
+                similar::like(ix, &searcher, id)?,
+            ),
+            (tantivy::query::Occur::Must, q),
+        ])),
+        None => q,
+    };
+
     let page = Page::of(req, &searcher);
     let (top, total_hits, tallied) = rank(&searcher, q.as_ref(), req, page)?;
     let (facets, timeline) = counts(req, tallied);
@@ -215,6 +237,7 @@ pub fn find_in<'a>(ix: &'a NewsIndex, searcher: Searcher, req: &'a Request) -> R
             hits: Vec::new(),
             facets,
             timeline,
+            suggestion: None,
         },
         top,
         offset: page.offset,

@@ -182,7 +182,19 @@ pub fn parse(input: &str, op: DefaultOperator) -> Result<Node, QueryError> {
 /// Resolve a country as the user wrote it (name, code, adjective) to its ISO
 /// code, or say it is unknown.
 pub fn resolve_country(value: &str) -> Result<String, String> {
-    crate::extract::country_code(value).ok_or_else(|| format!("unknown country '{value}'"))
+    crate::extract::country_code(value).ok_or_else(|| {
+        let spellings: Vec<_> = crate::extract::country_spellings().collect();
+        match super::suggest::closest(value, spellings.iter().map(|(s, _)| *s)) {
+            Some(s) => {
+                let name = spellings
+                    .iter()
+                    .find(|(x, _)| *x == s)
+                    .map_or(s, |(_, n)| *n);
+                format!("unknown country '{value}'; did you mean {name}?")
+            }
+            None => format!("unknown country '{value}'"),
+        }
+    })
 }
 
 /// How to write a country, for errors about one.

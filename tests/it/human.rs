@@ -7,10 +7,11 @@
 use crate::common::*;
 use std::path::Path;
 
-const SUBCOMMANDS: [&str; 11] = [
+const SUBCOMMANDS: [&str; 12] = [
     "index",
     "push",
     "search",
+    "similar",
     "parse",
     "schema",
     "show",

@@ -11,6 +11,7 @@ mod hostile;
 mod human;
 mod incremental;
 mod remote;
+mod results;
 mod robust;
 mod search;
 mod serve;
