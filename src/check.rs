@@ -18,10 +18,10 @@
 //! top_facet = { section = "energy" } # most frequent value among all hits
 //! ```
 
-use crate::index::NewsIndex;
+use crate::backend::Backend;
 use crate::search::facets::Facet;
 use crate::search::hit::FacetCount;
-use crate::search::{self, DefaultOperator, Request};
+use crate::search::{DefaultOperator, Request};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -362,7 +362,7 @@ impl Report {
 
 /// Run each saved query against `ix` and judge it; a query that cannot run
 /// is an error verdict, not the end of the run.
-pub fn run(ix: &NewsIndex, queries: Vec<SavedQuery>) -> Report {
+pub fn run(ix: &dyn Backend, queries: Vec<SavedQuery>) -> Report {
     let start = Instant::now();
     let verdicts = queries.into_iter().map(|q| run_one(ix, q)).collect();
     Report {
@@ -371,7 +371,7 @@ pub fn run(ix: &NewsIndex, queries: Vec<SavedQuery>) -> Report {
     }
 }
 
-fn run_one(ix: &NewsIndex, q: SavedQuery) -> Verdict {
+fn run_one(ix: &dyn Backend, q: SavedQuery) -> Verdict {
     let start = Instant::now();
     let (total_hits, failures, error) = match observe(ix, &q) {
         Ok(o) => (o.total_hits, judge(&q, &o), None),
@@ -389,7 +389,7 @@ fn run_one(ix: &NewsIndex, q: SavedQuery) -> Verdict {
 /// Run the query once, with as many ranked hits as its expectations need
 /// and every value of the facets they name counted over all matches; a
 /// second time for every ranked id only when `must_not_include` needs them.
-fn observe(ix: &NewsIndex, q: &SavedQuery) -> anyhow::Result<Observed> {
+fn observe(ix: &dyn Backend, q: &SavedQuery) -> anyhow::Result<Observed> {
     let facets: Vec<Facet> = q.top_facet.keys().copied().collect();
     let mut req = Request {
         query: q.q.clone(),
@@ -401,16 +401,16 @@ fn observe(ix: &NewsIndex, q: &SavedQuery) -> anyhow::Result<Observed> {
         snippet_chars: 1,
         ..Request::default()
     };
-    let mut results = search::search(ix, &req)?;
+    let mut results = ix.search(&req)?;
     let counted = std::mem::take(&mut results.facets);
     if q.needs_all_hits() && results.total_hits > results.hits.len() {
         req.limit = results.total_hits;
         req.facets.clear();
-        results = search::search(ix, &req)?;
+        results = ix.search(&req)?;
     }
     let mut unknown_ids = HashSet::new();
     for id in q.named_ids() {
-        if search::get_by_id(ix, id)?.is_none() {
+        if ix.get_by_id(id)?.is_none() {
             unknown_ids.insert(id.clone());
         }
     }

@@ -29,6 +29,11 @@ pub enum Command {
         after_help = "Examples:\n  newsidx index sample-corpus\n  newsidx index ~/archive --index /var/lib/newsidx --format json\n  newsidx index ~/archive --rebuild"
     )]
     Index(IndexArgs),
+    /// Send a corpus to an OpenSearch index (incrementally; creates it if needed)
+    #[command(
+        after_help = "The remote index gets settings and mappings generated from schema/news.toml; documents go\nthrough the same pipeline as `index`, in _bulk batches, _id = our id. A second push of an\nunchanged corpus sends nothing. Search it with `newsidx search QUERY --remote URL`.\n\nCredentials: $NEWSIDX_REMOTE_AUTH = user:password, or `ApiKey KEY` (never in the URL).\n\nExamples:\n  newsidx push sample-corpus --to http://localhost:9200\n  newsidx push ~/archive --to https://a:9200,https://b:9200 --name news --shards 3 --replicas 1\n  NEWSIDX_REMOTE=http://localhost:9200 newsidx push ~/archive --rebuild"
+    )]
+    Push(PushArgs),
     /// Search the index
     #[command(
         after_help = "Query syntax:\n  rare earth            both words (AND by default; --default-operator or)\n  \"rare earth\"          the phrase\n  nuclear OR atomic     either; also AND, NOT, +term, -term, (grouping)\n  title:fukushima       one field; country:japan, minister:gemba, section:energy\n  gemba~1  fuku*        fuzzy (edit distance 1 or 2), prefix\n  date:2011-03          a year, month or day (or --since/--until)\n  *                     every article (with filters: '*' --country JP)\n\nExamples:\n  newsidx search Fukushima\n  newsidx search '\"rare earth\" -china' --limit 5\n  newsidx search nuclear --country JP --format json\n\nExit codes: 0 hits, 1 no hits, 2 error."
@@ -121,6 +126,76 @@ impl IndexLocation {
     }
 }
 
+/// Where a search runs when not on the local index.
+#[derive(Debug, Args, Clone)]
+pub struct RemoteTarget {
+    /// Use an OpenSearch index instead of the local one: node address(es),
+    /// comma-separated; `--remote` alone takes $NEWSIDX_REMOTE
+    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "")]
+    pub remote: Option<String>,
+    /// Name of the remote index
+    #[arg(long = "name", value_name = "NAME", default_value = "news")]
+    pub remote_name: String,
+}
+
+impl Default for RemoteTarget {
+    fn default() -> Self {
+        RemoteTarget {
+            remote: None,
+            remote_name: "news".to_string(),
+        }
+    }
+}
+
+impl RemoteTarget {
+    /// The node addresses to use, if a remote was asked for.
+    pub fn urls(&self) -> Result<Option<String>, String> {
+        match self.remote.as_deref() {
+            None => Ok(None),
+            Some("") => match std::env::var("NEWSIDX_REMOTE") {
+                Ok(v) if !v.trim().is_empty() => Ok(Some(v)),
+                _ => Err("--remote without an address needs $NEWSIDX_REMOTE".to_string()),
+            },
+            Some(u) => Ok(Some(u.to_string())),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// The corpus directory
+    pub corpus: PathBuf,
+    /// Node address(es) of the cluster, comma-separated
+    #[arg(long, value_name = "URL", env = "NEWSIDX_REMOTE")]
+    pub to: String,
+    /// Name of the remote index
+    #[arg(long, value_name = "NAME", default_value = "news")]
+    pub name: String,
+    /// Delete and recreate the remote index first
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Primary shards of a new index [default: the cluster's]
+    #[arg(long, value_name = "N")]
+    pub shards: Option<u32>,
+    /// Replicas of a new index [default: the cluster's]
+    #[arg(long, value_name = "N")]
+    pub replicas: Option<u32>,
+    /// Largest _bulk request, in MiB
+    #[arg(long, value_name = "MIB", default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=90))]
+    pub batch_mib: u64,
+    /// Skip files larger than this (e.g. 16M, 512K)
+    #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
+    pub max_file_size: u64,
+    /// Follow symbolic links
+    #[arg(long)]
+    pub follow_links: bool,
+    /// Exit 2 if any file was skipped for a problem or any document refused
+    #[arg(long)]
+    pub strict: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: SummaryFormat,
+}
+
 #[derive(Debug, Args)]
 pub struct IndexArgs {
     /// The corpus directory
@@ -197,6 +272,8 @@ pub struct SearchArgs {
     pub like: Option<String>,
     #[command(flatten)]
     pub location: IndexLocation,
+    #[command(flatten)]
+    pub target: RemoteTarget,
     /// Bring the index of this corpus up to date first, then search it
     #[arg(long, value_name = "DIR")]
     pub corpus: Option<PathBuf>,
@@ -348,6 +425,8 @@ pub struct CheckArgs {
     pub queries: PathBuf,
     #[command(flatten)]
     pub location: IndexLocation,
+    #[command(flatten)]
+    pub target: RemoteTarget,
     #[arg(long, value_enum, default_value_t)]
     pub format: CheckFormat,
 }
@@ -360,6 +439,8 @@ pub struct EvalArgs {
     pub qrels: PathBuf,
     #[command(flatten)]
     pub location: IndexLocation,
+    #[command(flatten)]
+    pub target: RemoteTarget,
     #[arg(long, value_enum, default_value_t)]
     pub format: SummaryFormat,
     /// Cutoff of P@k and nDCG@k

@@ -19,8 +19,8 @@
 //! - nDCG@k: DCG@k / ideal DCG@k, with gain 2^grade − 1 and discount
 //!   log2(rank + 1); the ideal ranking orders all judged documents by grade.
 
-use crate::index::NewsIndex;
-use crate::search::{self, DefaultOperator, Request};
+use crate::backend::Backend;
+use crate::search::{DefaultOperator, Request};
 use anyhow::Context;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -322,7 +322,7 @@ pub struct Evaluation {
 /// ranking; `qfile` names the queries file in the error of a query that
 /// cannot run.
 pub fn evaluate(
-    ix: &NewsIndex,
+    ix: &dyn Backend,
     topics: Vec<Topic>,
     qrels: &Qrels,
     settings: Settings,
@@ -355,7 +355,8 @@ pub fn evaluate(
             expand: settings.expand,
             ..Request::default()
         };
-        let results = search::search(ix, &req)
+        let results = ix
+            .search(&req)
             .with_context(|| format!("{qfile}:{}: query {}", topic.line, topic.id))?;
         let ranked: Vec<String> = results.hits.into_iter().map(|h| h.doc.id).collect();
         scored.push(Scored {
@@ -390,7 +391,7 @@ pub fn orphan_judgments<'a>(topics: &[Topic], qrels: &'a Qrels) -> Vec<&'a Strin
 
 /// Ids judged relevant that the index lacks, sorted: most often typos or an
 /// index of another corpus, which quietly lower every metric.
-pub fn missing_relevant(ix: &NewsIndex, qrels: &Qrels) -> anyhow::Result<Vec<String>> {
+pub fn missing_relevant(ix: &dyn Backend, qrels: &Qrels) -> anyhow::Result<Vec<String>> {
     let mut ids: Vec<&String> = qrels
         .values()
         .flat_map(|j| j.iter().filter(|(_, g)| **g > 0).map(|(id, _)| id))
@@ -399,7 +400,7 @@ pub fn missing_relevant(ix: &NewsIndex, qrels: &Qrels) -> anyhow::Result<Vec<Str
     ids.dedup();
     let mut missing = Vec::new();
     for id in ids {
-        if search::get_by_id(ix, id)?.is_none() {
+        if ix.get_by_id(id)?.is_none() {
             missing.push(id.clone());
         }
     }

@@ -15,6 +15,7 @@
 //! [`index`] and [`search`] know tantivy.
 
 pub mod article;
+pub mod backend;
 pub mod check;
 pub mod cli;
 pub mod cmd;
@@ -27,6 +28,7 @@ pub mod index;
 pub mod indexer;
 pub mod model;
 pub mod pipeline;
+pub mod remote;
 pub mod render;
 pub mod search;
 pub mod serve;

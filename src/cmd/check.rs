@@ -6,7 +6,6 @@
 use crate::check;
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::exit::Outcome;
-use crate::index::NewsIndex;
 use crate::render::{self, check::CheckOutput};
 use anyhow::Context;
 use std::io::Write;
@@ -16,8 +15,8 @@ pub fn run(a: CheckArgs) -> anyhow::Result<Outcome> {
     let text = std::fs::read_to_string(&a.queries)
         .with_context(|| format!("cannot read saved queries from {file}"))?;
     let queries = check::parse_file(&text, &file)?;
-    let ix = NewsIndex::open(&a.location.resolve())?;
-    let report = check::run(&ix, queries);
+    let ix = crate::cmd::backend(&a.location, &a.target)?;
+    let report = check::run(ix.as_ref(), queries);
 
     let mut out = std::io::stdout().lock();
     match a.format {

@@ -7,7 +7,6 @@
 use crate::cli::{EvalArgs, SummaryFormat};
 use crate::eval::{self, Minimums, Settings, Threshold};
 use crate::exit::Outcome;
-use crate::index::NewsIndex;
 use crate::render::{self, eval::EvalOutput, sanitize};
 use anyhow::Context;
 use std::io::Write;
@@ -27,8 +26,8 @@ pub fn run(a: EvalArgs) -> anyhow::Result<Outcome> {
             sanitize(qid, false)
         );
     }
-    let ix = NewsIndex::open(&a.location.resolve())?;
-    let missing = eval::missing_relevant(&ix, &qrels)?;
+    let ix = crate::cmd::backend(&a.location, &a.target)?;
+    let missing = eval::missing_relevant(ix.as_ref(), &qrels)?;
     if let Some(first) = missing.first() {
         let one = missing.len() == 1;
         eprintln!(
@@ -46,7 +45,7 @@ pub fn run(a: EvalArgs) -> anyhow::Result<Outcome> {
         default_operator: a.default_operator.into(),
         expand: a.expand,
     };
-    let e = eval::evaluate(&ix, topics, &qrels, settings, &qfile)?;
+    let e = eval::evaluate(ix.as_ref(), topics, &qrels, settings, &qfile)?;
     for s in &e.skipped {
         eprintln!(
             "newsidx: {qfile}:{}: query {} skipped: {}",

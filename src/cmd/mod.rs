@@ -7,6 +7,7 @@ pub mod completions;
 pub mod eval;
 pub mod index;
 pub mod parse;
+pub mod push;
 pub mod schema;
 pub mod search;
 pub mod serve;
@@ -41,6 +42,7 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Index(a) => index::run(a),
+        Command::Push(a) => push::run(a),
         Command::Search(a) => search::run(a),
         Command::Similar(a) => search::similar(a),
         Command::Parse(a) => parse::run(a),
@@ -51,6 +53,23 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Check(a) => check::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Serve(a) => serve::run(a),
+    }
+}
+
+/// The index a search-like command runs on: the remote one when `--remote`
+/// is given, else the local index.
+pub fn backend(
+    location: &crate::cli::IndexLocation,
+    target: &crate::cli::RemoteTarget,
+) -> anyhow::Result<Box<dyn crate::backend::Backend>> {
+    match target.urls().map_err(anyhow::Error::msg)? {
+        Some(urls) => Ok(Box::new(crate::remote::Remote::open(
+            &urls,
+            &target.remote_name,
+        )?)),
+        None => Ok(Box::new(crate::index::NewsIndex::open(
+            &location.resolve(),
+        )?)),
     }
 }
 

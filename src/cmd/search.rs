@@ -10,12 +10,32 @@ use crate::render::{self, Color};
 use crate::search::build::Filters;
 use crate::search::facets::Facet;
 use crate::search::query::{COUNTRY_HINT, flag_date, resolve_country};
-use crate::search::{self, Request};
+use crate::search::{self, Hit, Request, Results};
 use anyhow::{Context, anyhow};
 use std::io::{IsTerminal, Write};
 
 pub fn run(a: SearchArgs) -> anyhow::Result<Outcome> {
     let base = request(&a, a.query.as_deref().unwrap_or("*"))?;
+    if let Some(urls) = a.target.urls().map_err(anyhow::Error::msg)? {
+        anyhow::ensure!(
+            a.corpus.is_none() && a.queries.is_none(),
+            "--corpus and --queries run on the local index; with --remote, give one query (and send a corpus with `newsidx push`)"
+        );
+        let remote = crate::remote::Remote::open(&urls, &a.target.remote_name)?;
+        let mut head = remote.search(&base)?;
+        let hits = std::mem::take(&mut head.hits);
+        let total_hits = head.total_hits;
+        let stdout = std::io::stdout();
+        let color = resolve_color(a.color, stdout.is_terminal());
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        emit(&a, head, hits.into_iter().map(Ok), None, &mut out, color)?;
+        out.flush()?;
+        return Ok(if total_hits >= a.min_hits.unwrap_or(1) {
+            Outcome::Success
+        } else {
+            Outcome::NoMatch
+        });
+    }
     let batch = match &a.queries {
         Some(file) => Some(read_queries(file, &base)?),
         None => None,
@@ -107,6 +127,21 @@ fn one(
     if let Some(line) = render::search::suggestion_line(&head) {
         eprintln!("{line}");
     }
+    emit(a, head, found.hits(), tag, out, color)?;
+    Ok(total_hits)
+}
+
+/// Print one query's results (`head`: totals, facets, timeline; `hits`:
+/// the page), from either backend.
+fn emit(
+    a: &SearchArgs,
+    head: Results,
+    hits: impl Iterator<Item = anyhow::Result<Hit>>,
+    tag: Option<&str>,
+    out: &mut dyn Write,
+    color: Color,
+) -> anyhow::Result<()> {
+    let total_hits = head.total_hits;
     if a.count {
         let mut count = render::search::CountOutput::new(total_hits);
         count.query = tag;
@@ -120,7 +155,6 @@ fn one(
             (OutputFormat::Csv, _) => writeln!(out, "total_hits\n{total_hits}")?,
         }
     } else {
-        let hits = found.hits();
         match a.format {
             OutputFormat::Text => render::search::stream_text(out, &head, hits, color)?,
             OutputFormat::Json => render::search::stream_json(out, &head, hits)?,
@@ -134,7 +168,7 @@ fn one(
             }
         }
     }
-    Ok(total_hits)
+    Ok(())
 }
 
 /// `--queries FILE`: one query a line, or `name<TAB>query`; blank lines

@@ -25,6 +25,8 @@ pub fn sample_corpus() -> PathBuf {
 pub fn newsidx() -> Command {
     let mut c = Command::cargo_bin("newsidx").expect("the newsidx binary is built");
     c.env_remove("NEWSIDX_INDEX")
+        .env_remove("NEWSIDX_REMOTE")
+        .env_remove("NEWSIDX_REMOTE_AUTH")
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE");
     c

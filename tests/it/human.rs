@@ -7,8 +7,9 @@
 use crate::common::*;
 use std::path::Path;
 
-const SUBCOMMANDS: [&str; 11] = [
+const SUBCOMMANDS: [&str; 12] = [
     "index",
+    "push",
     "search",
     "similar",
     "parse",

@@ -10,6 +10,7 @@ mod foundation;
 mod hostile;
 mod human;
 mod incremental;
+mod remote;
 mod results;
 mod robust;
 mod search;

@@ -1,0 +1,322 @@
+//! The OpenSearch backend: the same archive, queries and checks on a
+//! cluster. [`push`] sends the documents the local pipeline makes;
+//! [`Remote`] answers a search [`Request`] with the same [`Results`] the
+//! local index gives, so renderers, `check` and `eval` cannot tell them
+//! apart (see [`crate::backend`]).
+//!
+//! [`client`] is HTTP (retries, failover, credentials), [`mapping`] the index
+//! settings generated from `schema/news.toml`, [`dsl`] the query translation.
+//! Snippets and title marks are made here by the local highlighter from the
+//! documents' text, so they are the same characters, with the same offsets,
+//! as a local search marks.
+
+pub mod client;
+pub mod dsl;
+pub mod mapping;
+pub mod push;
+
+use crate::document::StoredDoc;
+use crate::search::facets::{self, Facet};
+use crate::search::highlight::Highlighter;
+use crate::search::query;
+use crate::search::{Hit, Request, Results, Sort, timeline};
+use anyhow::{Context, Result, bail};
+use client::{Client, Method, Reply};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// The default name of the remote index.
+pub const DEFAULT_NAME: &str = "news";
+
+/// An index on a cluster, opened for searching.
+pub struct Remote {
+    pub client: Client,
+    pub name: String,
+    /// The corpus folder of the last push, for hits' paths.
+    corpus: Option<PathBuf>,
+}
+
+impl Remote {
+    /// Open index `name` at `urls`: it must exist and have been made by a
+    /// mapping this build reads.
+    pub fn open(urls: &str, name: &str) -> Result<Remote> {
+        check_name(name)?;
+        let client = Client::new(urls)?;
+        let reply = client.json(Method::Get, &format!("/{name}/_mapping"), None)?;
+        if reply.status == 404 {
+            bail!(
+                "the remote index '{name}' does not exist at {}; send a corpus with `newsidx push CORPUS --to URL --name {name}`",
+                client.node()
+            );
+        }
+        let mappings = mappings_of(&reply, name)?;
+        check_stamp(&mappings, name, "newsidx push CORPUS --to URL --rebuild")?;
+        let corpus = mappings["_meta"]["newsidx"]["corpus"]
+            .as_str()
+            .map(PathBuf::from);
+        Ok(Remote {
+            client,
+            name: name.to_string(),
+            corpus,
+        })
+    }
+
+    /// Run `req` on the cluster.
+    pub fn search(&self, req: &Request) -> Result<Results> {
+        let start = Instant::now();
+        if req.expand {
+            bail!(
+                "--expand (pseudo-relevance feedback) runs on the local index only, not with --remote"
+            );
+        }
+        let root = query::parse(&req.query, req.default_operator)?;
+        let q = dsl::query(&root, &req.filters)?;
+        let from = req.offset.min(mapping::RESULT_WINDOW);
+        let size = if req.count_only {
+            0
+        } else {
+            req.limit.min(mapping::RESULT_WINDOW - from)
+        };
+        let mut body = json!({
+            "query": q,
+            "from": from,
+            "size": size,
+            "track_total_hits": true,
+            "_source": mapping::stored_fields(),
+        });
+        body["sort"] = match req.sort {
+            Sort::Score => json!([{ "_score": "desc" }, { "id": "asc" }]),
+            Sort::Date => {
+                body["track_scores"] = json!(true);
+                json!([
+                    { "date": { "order": "desc", "missing": "_last" } },
+                    { "_score": "desc" },
+                    { "id": "asc" }
+                ])
+            }
+        };
+        let mut aggs = serde_json::Map::new();
+        for f in &req.facets {
+            let field = match f {
+                Facet::Country => "countries.raw",
+                Facet::Minister => "ministers.raw",
+                Facet::Section => "section",
+            };
+            // Every value, so that ties at the cut are settled as locally.
+            aggs.insert(
+                f.name().to_string(),
+                json!({ "terms": { "field": field, "size": 65_536 } }),
+            );
+        }
+        if req.timeline {
+            aggs.insert(
+                "timeline".into(),
+                json!({ "date_histogram": {
+                    "field": "date", "calendar_interval": "month", "min_doc_count": 1
+                } }),
+            );
+        }
+        if !aggs.is_empty() {
+            body["aggs"] = serde_json::Value::Object(aggs);
+        }
+        // DFS: term statistics from every shard, so that scores do not
+        // depend on how documents fell into shards (a local index has one).
+        let reply = self.client.json(
+            Method::Post,
+            &format!("/{}/_search?search_type=dfs_query_then_fetch", self.name),
+            Some(&body),
+        )?;
+        if !reply.ok() {
+            bail!(
+                "the search failed on {}: {}",
+                self.client.node(),
+                reply.reason()
+            );
+        }
+        let r = &reply.body;
+        let total = r["hits"]["total"]["value"].as_u64().unwrap_or(0) as usize;
+        let mut hits = Vec::new();
+        let empty = Vec::new();
+        let found = r["hits"]["hits"].as_array().unwrap_or(&empty);
+        if !found.is_empty() {
+            let mut hl = Highlighter::new(&root);
+            for (i, h) in found.iter().enumerate() {
+                let doc = mapping::stored(&h["_source"]);
+                let snippet = hl.snippet(&doc.body, req.snippet_chars, req.fragments);
+                let title_highlights = hl.title_marks(&doc.title);
+                hits.push(Hit {
+                    rank: from + i + 1,
+                    score: h["_score"].as_f64().unwrap_or(0.0) as f32,
+                    path: self.path_of(&doc),
+                    doc,
+                    snippet,
+                    title_highlights,
+                });
+            }
+        }
+        let facets = req
+            .facets
+            .iter()
+            .map(|f| {
+                let counts: HashMap<String, u64> = buckets(&r["aggregations"][f.name()])
+                    .filter_map(|b| {
+                        Some((b["key"].as_str()?.to_string(), b["doc_count"].as_u64()?))
+                    })
+                    .collect();
+                (
+                    f.name().to_string(),
+                    facets::top(*f, counts, req.facet_values),
+                )
+            })
+            .collect();
+        let timeline = req.timeline.then(|| {
+            let mut months: BTreeMap<i32, u64> = BTreeMap::new();
+            for b in buckets(&r["aggregations"]["timeline"]) {
+                if let (Some(ms), Some(n)) = (b["key"].as_i64(), b["doc_count"].as_u64())
+                    && let Some(m) = timeline::month_of(ms.div_euclid(1000))
+                {
+                    *months.entry(m).or_default() += n;
+                }
+            }
+            timeline::buckets(&months)
+        });
+        Ok(Results {
+            query: req.query.clone(),
+            total_hits: total,
+            took_ms: start.elapsed().as_secs_f64() * 1000.0,
+            hits,
+            facets,
+            timeline,
+            suggestion: None,
+        })
+    }
+
+    /// The stored document with this id, if the remote index has one.
+    pub fn get_by_id(&self, id: &str) -> Result<Option<StoredDoc>> {
+        let body = json!({
+            "query": { "term": { "id": id } },
+            "size": 1,
+            "_source": mapping::stored_fields(),
+        });
+        let reply = self.client.json(
+            Method::Post,
+            &format!("/{}/_search", self.name),
+            Some(&body),
+        )?;
+        if !reply.ok() {
+            bail!("cannot look up a document: {}", reply.reason());
+        }
+        Ok(reply.body["hits"]["hits"]
+            .as_array()
+            .and_then(|a| a.first())
+            .map(|h| mapping::stored(&h["_source"])))
+    }
+
+    /// Documents in the remote index (as of its last refresh).
+    pub fn count(&self) -> Result<u64> {
+        let reply = self
+            .client
+            .json(Method::Get, &format!("/{}/_count", self.name), None)?;
+        if !reply.ok() {
+            bail!("cannot count the remote documents: {}", reply.reason());
+        }
+        reply.body["count"]
+            .as_u64()
+            .context("the cluster's count answer has no count")
+    }
+
+    /// Where the document's file is, as a local hit says it.
+    fn path_of(&self, doc: &StoredDoc) -> String {
+        let file = crate::corpus::walk::id_file(&doc.id);
+        match &self.corpus {
+            Some(r) => crate::corpus::walk::id_to_path(r, file)
+                .display()
+                .to_string(),
+            None => file.to_string(),
+        }
+    }
+}
+
+fn buckets(agg: &Value) -> impl Iterator<Item = &Value> {
+    agg["buckets"].as_array().into_iter().flatten()
+}
+
+/// Index names the cluster accepts, checked before any request so that a
+/// name never becomes part of another path.
+pub fn check_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 255
+        && !name.starts_with(['_', '-', '+', '.'])
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-.".contains(&b));
+    if !ok {
+        bail!(
+            "'{}' is not a valid remote index name: lower-case letters, digits, '_', '-' and '.', not first '_', '-' or '.'",
+            crate::render::sanitize(name, false)
+        );
+    }
+    Ok(())
+}
+
+/// The mappings object of index `name` in a `GET NAME/_mapping` answer.
+fn mappings_of(reply: &Reply, name: &str) -> Result<Value> {
+    if !reply.ok() {
+        bail!(
+            "cannot read the mapping of the remote index '{name}': {}",
+            reply.reason()
+        );
+    }
+    // The answer is keyed by the concrete index name (an alias resolves).
+    reply
+        .body
+        .as_object()
+        .and_then(|m| m.values().next())
+        .map(|v| v["mappings"].clone())
+        .context("the cluster's mapping answer has no mappings")
+}
+
+/// Refuse an index made by another mapping or model version.
+fn check_stamp(mappings: &Value, name: &str, remedy: &str) -> Result<()> {
+    let want = mapping::Stamp::current();
+    match mapping::Stamp::from_mappings(mappings) {
+        Some(s) if s == want => Ok(()),
+        Some(s) => bail!(
+            "the remote index '{name}' was made with mapping version {} of document model {}; this newsidx uses mapping {} of model {}: recreate it with `{remedy}`",
+            s.mapping,
+            s.model,
+            want.mapping,
+            want.model
+        ),
+        None => bail!(
+            "the remote index '{name}' was not made by newsidx (its mapping has no newsidx version); push to another --name, or replace it with `{remedy}`"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_names() {
+        for ok in ["news", "news-2024", "a.b_c"] {
+            assert!(check_name(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "News", "_all", "a/b", "a?b", "-x", "a b", "..", "a%2F"] {
+            assert!(check_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn stamps_must_match() {
+        let cur = mapping::Stamp::current();
+        let m = |mapping: u32, model: u32| json!({ "_meta": { "newsidx": { "mapping_version": mapping, "model_version": model } } });
+        assert!(check_stamp(&m(cur.mapping, cur.model), "news", "x").is_ok());
+        let e = check_stamp(&m(cur.mapping + 1, cur.model), "news", "push --rebuild").unwrap_err();
+        assert!(e.to_string().contains("push --rebuild"), "{e}");
+        assert!(check_stamp(&json!({}), "news", "x").is_err());
+    }
+}
