@@ -21,7 +21,7 @@
 use crate::backend::Backend;
 use crate::search::facets::Facet;
 use crate::search::hit::FacetCount;
-use crate::search::{DefaultOperator, Request};
+use crate::search::{self, DefaultOperator, Request};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
