@@ -485,6 +485,9 @@ pub fn unescape_id(id: &str) -> Vec<u8> {
         if b[i] == b'%'
             && let Some(v) = b
                 .get(i + 1..i + 3)
+                // Two hex digits exactly: `from_str_radix` alone would
+                // also take a sign, reading the file name `%+0` as NUL.
+                .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
                 .and_then(|h| std::str::from_utf8(h).ok())
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
         {
@@ -681,6 +684,9 @@ mod tests {
             ("50%zz", b"50%zz"),
             ("end%4", b"end%4"),
             ("%", b"%"),
+            // A sign is not a hex digit (proptest found `%+0` read as NUL).
+            ("%+0.txt", b"%+0.txt"),
+            ("%-1", b"%-1"),
         ] {
             assert_eq!(unescape_id(id), bytes, "{id}");
         }

@@ -266,6 +266,14 @@ mod tests {
         }
     }
 
+    /// A regression proptest once found: a supplementary-plane CJK
+    /// character alone.
+    #[test]
+    fn a_lone_supplementary_cjk_character_gives_the_chains_tokens() {
+        let mut fast = cached();
+        assert_eq!(tokens(&mut fast, "\u{3347a}"), uncached("\u{3347a}", true));
+    }
+
     #[test]
     fn a_full_cache_starts_over_and_stays_correct() {
         let mut fast = cached();
