@@ -40,17 +40,11 @@ pub fn run(a: SearchArgs) -> anyhow::Result<Outcome> {
         Some(file) => Some(read_queries(file, &base)?),
         None => None,
     };
-    let index_dir = match (&a.location.index, &a.corpus) {
-        (Some(dir), _) => dir.clone(),
-        (None, Some(corpus)) => corpus.join(".newsidx"),
-        (None, None) => a.location.resolve(),
-    };
-    if let Some(corpus) = &a.corpus {
-        crate::indexer::refresh_for_search(corpus, &index_dir).with_context(|| {
-            format!("cannot bring the index of {} up to date", corpus.display())
-        })?;
-    }
-    let ix = NewsIndex::open(&index_dir)?;
+    let (_, ix) = crate::indexer::open_for_search(
+        a.location.index.as_deref(),
+        a.corpus.as_deref(),
+        &a.location.resolve(),
+    )?;
 
     let stdout = std::io::stdout();
     let color = resolve_color(a.color, stdout.is_terminal());

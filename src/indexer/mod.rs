@@ -149,6 +149,28 @@ pub fn refresh_for_search(corpus: &Path, index_dir: &Path) -> Result<()> {
     }
 }
 
+/// The index that `search` and `serve` read, and where it is: `index` when
+/// given, else the `.newsidx` folder of `corpus`, else `default`. With a
+/// corpus, the index is first brought up to date ([`refresh_for_search`]).
+pub fn open_for_search(
+    index: Option<&Path>,
+    corpus: Option<&Path>,
+    default: &Path,
+) -> Result<(PathBuf, NewsIndex)> {
+    let index_dir = match (index, corpus) {
+        (Some(dir), _) => dir.to_path_buf(),
+        (None, Some(corpus)) => corpus.join(".newsidx"),
+        (None, None) => default.to_path_buf(),
+    };
+    if let Some(corpus) = corpus {
+        refresh_for_search(corpus, &index_dir).with_context(|| {
+            format!("cannot bring the index of {} up to date", corpus.display())
+        })?;
+    }
+    let ix = NewsIndex::open(&index_dir)?;
+    Ok((index_dir, ix))
+}
+
 /// The absolute path of a corpus folder given on the command line.
 pub fn resolve_corpus(corpus: &Path) -> Result<PathBuf> {
     let abs = corpus
