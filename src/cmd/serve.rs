@@ -11,16 +11,10 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 pub fn run(a: ServeArgs) -> anyhow::Result<Outcome> {
-    let index_dir = match (&a.location.index, &a.corpus) {
-        (Some(dir), _) => dir.clone(),
-        (None, Some(corpus)) => corpus.join(".newsidx"),
-        (None, None) => a.location.resolve(),
-    };
-    if let Some(corpus) = &a.corpus {
-        crate::indexer::refresh_for_search(corpus, &index_dir).with_context(|| {
-            format!("cannot bring the index of {} up to date", corpus.display())
+    let index_dir =
+        crate::indexer::index_for_search(a.location.index.as_deref(), a.corpus.as_deref(), || {
+            a.location.resolve()
         })?;
-    }
     let ix = NewsIndex::open(&index_dir)?;
     let listener =
         TcpListener::bind(a.bind).with_context(|| format!("cannot listen on {}", a.bind))?;

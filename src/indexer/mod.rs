@@ -133,6 +133,30 @@ pub fn index_corpus(corpus: &Path, index_dir: &Path, settings: &Settings) -> Res
 /// process is updating the index, say so and leave the search to its last
 /// commit rather than fail or wait.
 pub fn refresh_for_search(corpus: &Path, index_dir: &Path) -> Result<()> {
+    refresh(corpus, index_dir)
+        .with_context(|| format!("cannot bring the index of {} up to date", corpus.display()))
+}
+
+/// The index a search or the web page reads: `--index` when given, else
+/// `CORPUS/.newsidx` with `--corpus`, else `default`; with `--corpus`, it is
+/// brought up to date first (see [`refresh_for_search`]).
+pub fn index_for_search(
+    index: Option<&Path>,
+    corpus: Option<&Path>,
+    default: impl FnOnce() -> PathBuf,
+) -> Result<PathBuf> {
+    let dir = match (index, corpus) {
+        (Some(dir), _) => dir.to_path_buf(),
+        (None, Some(corpus)) => corpus.join(".newsidx"),
+        (None, None) => default(),
+    };
+    if let Some(corpus) = corpus {
+        refresh_for_search(corpus, &dir)?;
+    }
+    Ok(dir)
+}
+
+fn refresh(corpus: &Path, index_dir: &Path) -> Result<()> {
     let corpus = resolve_corpus(corpus)?;
     match index_corpus(&corpus, index_dir, &Settings::default()) {
         Ok(_) => Ok(()),
