@@ -61,7 +61,7 @@ pub enum Command {
     Show(ShowArgs),
     /// Print statistics about the index
     #[command(
-        after_help = "Reports documents, size on disk, segments, date range, sections, and the most-named\ncountries and ministers (documents naming each).\n\nExamples:\n  newsidx stats\n  newsidx stats --top 20\n  newsidx stats --format json | jq .documents"
+        after_help = "Reports documents, size on disk, segments, date range, sections, and the most-named\ncountries and ministers (documents naming each).\n\nExamples:\n  newsidx stats\n  newsidx stats --top 20\n  newsidx stats --format json | jq .documents\n  newsidx stats --remote http://localhost:9200   # the same counts of an OpenSearch index"
     )]
     Stats(StatsArgs),
     /// Run saved queries with expectations (for CI)
@@ -76,7 +76,7 @@ pub enum Command {
     Eval(EvalArgs),
     /// Serve the archive as a web page and a JSON API (on 127.0.0.1 by default)
     #[command(
-        after_help = "Pages: /?q=QUERY&country=JP&since=2011-01&sort=date&page=2 (the URL holds the whole state),\n/doc/ID (an article with the query's matches marked).\nAPI: /api/search?q=…&facet=country&timeline=1&limit=10 (the JSON of `newsidx search --format json`),\n/api/doc/ID (of `show --format json`), /api/stats (of `stats --format json`).\n\nExamples:\n  newsidx serve --corpus sample-corpus\n  newsidx serve --index /var/lib/newsidx --open\n  newsidx serve --bind 0.0.0.0:7700      # reachable from other machines: a warning is printed"
+        after_help = "Pages: /?q=QUERY&country=JP&since=2011-01&sort=date&page=2 (the URL holds the whole state),\n/doc/ID (an article with the query's matches marked).\nAPI: /api/search?q=…&facet=country&timeline=1&limit=10 (the JSON of `newsidx search --format json`;\n&format=csv: its CSV; &like=ID: `--like ID`), /api/doc/ID (of `show --format json`),\n/api/stats (of `stats --format json`).\n\nExamples:\n  newsidx serve --corpus sample-corpus\n  newsidx serve --index /var/lib/newsidx --open\n  newsidx serve --bind 0.0.0.0:7700      # reachable from other machines: a warning is printed"
     )]
     Serve(ServeArgs),
     /// Print shell completions or a man page
@@ -404,6 +404,8 @@ pub struct ShowArgs {
 pub struct StatsArgs {
     #[command(flatten)]
     pub location: IndexLocation,
+    #[command(flatten)]
+    pub target: RemoteTarget,
     #[arg(long, value_enum, default_value_t)]
     pub format: SummaryFormat,
     /// How many countries and ministers to list
@@ -487,7 +489,7 @@ pub struct ServeArgs {
     /// Address to listen on; anything but a loopback address exposes the archive
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:7700")]
     pub bind: std::net::SocketAddr,
-    /// Open the page in the default browser
+    /// Open the page in a browser: the command in $BROWSER, else xdg-open (open on macOS)
     #[arg(long)]
     pub open: bool,
     /// Cut off a search that takes longer than this many milliseconds

@@ -33,11 +33,11 @@ pub fn run(a: SearchArgs) -> anyhow::Result<Outcome> {
         Some(file) => Some(search::batch::read_queries(file, &base)?),
         None => None,
     };
-    let index_dir =
-        crate::indexer::index_for_search(a.location.index.as_deref(), a.corpus.as_deref(), || {
-            a.location.resolve()
-        })?;
-    let ix = NewsIndex::open(&index_dir)?;
+    let (_, ix) = crate::indexer::open_for_search(
+        a.location.index.as_deref(),
+        a.corpus.as_deref(),
+        &a.location.resolve(),
+    )?;
     let mut w = ResultsWriter::new(&mut out, a.format.into(), a.count, color, batch.is_some());
     let any = match batch {
         None => one(&ix, &base, None, &mut w)? >= min,
