@@ -522,3 +522,53 @@ fn a_slow_file_is_skipped_as_too_slow() {
         Ok(1)
     );
 }
+
+/// Issue 16: a parse that runs where no budget check reaches — found by the
+/// stable fuzz harness: html5ever's serializer takes the square of the
+/// number of `&` in a text (400 KB of them: 38 s in a release build) — is
+/// abandoned by the watchdog at twice `--max-file-secs`: the file is
+/// `too-slow`, the others are indexed, and the process ends while the
+/// abandoned parse still runs.
+#[test]
+fn a_parse_past_every_budget_check_is_abandoned_by_the_watchdog() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (corpus, ix) = (dir.path().join("corpus"), dir.path().join("ix"));
+    for c in hostile_cases()
+        .into_iter()
+        .filter(|c| c.path.starts_with("good/"))
+    {
+        write(&corpus, c.path, &c.bytes);
+    }
+    write(&corpus, "c/amps.html", page(&"&".repeat(400_000)));
+    let start = Instant::now();
+    let out = newsidx()
+        .args([
+            "index",
+            "--no-progress",
+            "--format",
+            "json",
+            "--max-file-secs",
+            "1",
+        ])
+        .arg(&corpus)
+        .arg("--index")
+        .arg(&ix)
+        .timeout(Duration::from_secs(120))
+        .output()
+        .expect("newsidx runs");
+    let took = start.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let summary: Value = serde_json::from_slice(&out.stdout).expect("summary JSON");
+    assert_eq!(
+        skip_kind(&summary, "c/amps.html").as_deref(),
+        Some("too-slow"),
+        "{summary}"
+    );
+    assert!(
+        stderr.contains("newsidx: c/amps.html: reading it took over 1 s"),
+        "{stderr}"
+    );
+    assert_eq!(summary["documents"], 5, "{summary}");
+    assert!(took < Duration::from_secs(60), "{took:?}");
+}
