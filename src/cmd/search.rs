@@ -137,7 +137,7 @@ fn emit(
 ) -> anyhow::Result<()> {
     let total_hits = head.total_hits;
     if a.count {
-        let mut count = render::search::CountOutput::new(total_hits);
+        let mut count = render::search::CountOutput::new(&head);
         count.query = tag;
         match (a.format, tag) {
             (OutputFormat::Text, None) => writeln!(out, "{total_hits}")?,
@@ -301,6 +301,7 @@ fn request(a: &SearchArgs, query: &str) -> anyhow::Result<Request> {
         offset: a.offset,
         default_operator: a.default_operator.into(),
         sort: a.sort.into(),
+        duplicates: a.duplicates.into(),
         filters,
         facets,
         facet_values: crate::search::facets::TOP,
