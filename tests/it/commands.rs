@@ -74,9 +74,9 @@ fn stats_reports_documents_sections_and_size() {
     assert_eq!(
         sections,
         [
-            ("diplomacy".to_string(), 11),
             ("economy".to_string(), 15),
             ("energy".to_string(), 12),
+            ("diplomacy".to_string(), 11),
             ("science".to_string(), 11)
         ]
     );
