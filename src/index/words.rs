@@ -185,7 +185,7 @@ impl<'a> Words<'a> {
     }
 
     /// A compound (or a plain word) starting at byte `start`.
-    fn compound(&mut self, start: usize) -> Piece<'a> {
+    fn compound(&mut self, start: usize) -> Option<Piece<'a>> {
         let text = self.text;
         let (first, mut next) = self.part(start);
         let mut parts = vec![first];
@@ -244,22 +244,11 @@ impl<'a> Words<'a> {
                 },
             );
         }
-        pieces.reverse();
-        let first = pieces.pop();
-        self.queue = pieces;
-        // `parts` is never empty, so neither is `pieces`.
-        first.unwrap_or(Piece {
-            start,
-            end: start,
-            position: base,
-            text: Cow::Borrowed(""),
-            joined: false,
-            cjk: false,
-        })
+        self.hand_out(pieces)
     }
 
     /// A run of CJK characters starting at byte `start`, as pairs.
-    fn cjk_run(&mut self, start: usize) -> Piece<'a> {
+    fn cjk_run(&mut self, start: usize) -> Option<Piece<'a>> {
         let text = self.text;
         let mut bounds = vec![start];
         let mut i = start;
@@ -273,7 +262,7 @@ impl<'a> Words<'a> {
         self.at = i;
         let chars = bounds.len() - 1;
         let base = self.position;
-        let mut pieces: Vec<Piece<'a>> = if chars == 1 {
+        let pieces: Vec<Piece<'a>> = if chars == 1 {
             vec![Piece {
                 start,
                 end: i,
@@ -295,17 +284,15 @@ impl<'a> Words<'a> {
                 .collect()
         };
         self.position += pieces.len();
+        self.hand_out(pieces)
+    }
+
+    /// The first of `pieces`, queueing the rest.
+    fn hand_out(&mut self, mut pieces: Vec<Piece<'a>>) -> Option<Piece<'a>> {
         pieces.reverse();
         let first = pieces.pop();
         self.queue = pieces;
-        first.unwrap_or(Piece {
-            start,
-            end: start,
-            position: base,
-            text: Cow::Borrowed(""),
-            joined: false,
-            cjk: true,
-        })
+        first
     }
 }
 
@@ -324,17 +311,17 @@ impl<'a> Iterator for Words<'a> {
             // ASCII is nearly all of any news text: test it byte by byte.
             if b.is_ascii() {
                 if b.is_ascii_alphanumeric() {
-                    return Some(self.compound(i));
+                    return self.compound(i);
                 }
                 i += 1;
                 continue;
             }
             let (c, w) = char_at(text, i)?;
             if is_cjk(c) && c.is_alphanumeric() {
-                return Some(self.cjk_run(i));
+                return self.cjk_run(i);
             }
             if c.is_alphanumeric() {
-                return Some(self.compound(i));
+                return self.compound(i);
             }
             i += w;
         }
