@@ -205,13 +205,7 @@ pub fn find_in<'a>(ix: &'a NewsIndex, searcher: Searcher, req: &'a Request) -> R
     let root = query::parse(&req.query, req.default_operator)?;
     let q = build::build(&ix.index.schema(), &root, &req.filters)?;
     let q = if req.expand {
-        expand::expand(
-            &searcher,
-            &ix.fields,
-            q,
-            crate::model::Model::get().expansion,
-            req.default_operator == DefaultOperator::And,
-        )?
+        expand::expand(&searcher, q, req.default_operator == DefaultOperator::And)?
     } else {
         q
     };
