@@ -61,7 +61,7 @@ pub enum Command {
     Show(ShowArgs),
     /// Print statistics about the index
     #[command(
-        after_help = "Reports documents, size on disk, segments, date range, sections, and the most-named\ncountries and ministers (documents naming each).\n\nExamples:\n  newsidx stats\n  newsidx stats --top 20\n  newsidx stats --format json | jq .documents"
+        after_help = "Reports documents, size on disk, segments, date range, sections, and the most-named\ncountries and ministers (documents naming each).\n\nExamples:\n  newsidx stats\n  newsidx stats --top 20\n  newsidx stats --format json | jq .documents\n  newsidx stats --remote http://localhost:9200   # the same counts of an OpenSearch index"
     )]
     Stats(StatsArgs),
     /// Run saved queries with expectations (for CI)
@@ -76,7 +76,7 @@ pub enum Command {
     Eval(EvalArgs),
     /// Serve the archive as a web page and a JSON API (on 127.0.0.1 by default)
     #[command(
-        after_help = "Pages: /?q=QUERY&country=JP&since=2011-01&sort=date&page=2 (the URL holds the whole state),\n/doc/ID (an article with the query's matches marked).\nAPI: /api/search?q=…&facet=country&timeline=1&limit=10 (the JSON of `newsidx search --format json`),\n/api/doc/ID (of `show --format json`), /api/stats (of `stats --format json`).\n\nExamples:\n  newsidx serve --corpus sample-corpus\n  newsidx serve --index /var/lib/newsidx --open\n  newsidx serve --bind 0.0.0.0:7700      # reachable from other machines: a warning is printed"
+        after_help = "Pages: /?q=QUERY&country=JP&since=2011-01&sort=date&page=2 (the URL holds the whole state),\n/doc/ID (an article with the query's matches marked).\nAPI: /api/search?q=…&facet=country&timeline=1&limit=10 (the JSON of `newsidx search --format json`;\n&format=csv: its CSV; &like=ID: `--like ID`), /api/doc/ID (of `show --format json`),\n/api/stats (of `stats --format json`).\n\nExamples:\n  newsidx serve --corpus sample-corpus\n  newsidx serve --index /var/lib/newsidx --open\n  newsidx serve --bind 0.0.0.0:7700      # reachable from other machines: a warning is printed"
     )]
     Serve(ServeArgs),
     /// Print shell completions or a man page
@@ -404,6 +404,8 @@ pub struct ShowArgs {
 pub struct StatsArgs {
     #[command(flatten)]
     pub location: IndexLocation,
+    #[command(flatten)]
+    pub target: RemoteTarget,
     #[arg(long, value_enum, default_value_t)]
     pub format: SummaryFormat,
     /// How many countries and ministers to list
@@ -487,7 +489,7 @@ pub struct ServeArgs {
     /// Address to listen on; anything but a loopback address exposes the archive
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:7700")]
     pub bind: std::net::SocketAddr,
-    /// Open the page in the default browser
+    /// Open the page in a browser: the command in $BROWSER, else xdg-open (open on macOS)
     #[arg(long)]
     pub open: bool,
     /// Cut off a search that takes longer than this many milliseconds
@@ -558,6 +560,100 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
 }
 
 // The library's own types for what the flags choose: clap stops here.
+
+impl SearchArgs {
+    /// The library's request from the command line; bad flag values are errors
+    /// that name the flag.
+    pub fn request(&self, query: &str) -> anyhow::Result<crate::search::Request> {
+        let (like, query) = crate::search::batch::split_like(query);
+        if like.is_some() && self.like.is_some() {
+            anyhow::bail!(
+                "give the article either as similar:ID in the query or as --like, not both"
+            );
+        }
+        if self.queries.is_some() && self.format == OutputFormat::Json {
+            anyhow::bail!(
+                "--queries writes one block per query: use --format ndjson (each line tagged with its query), csv (a query column) or text"
+            );
+        }
+        let date = |flag: &str, v: &Option<String>, last: bool| {
+            v.as_deref()
+                .map(|s| {
+                    crate::search::query::flag_date(s, last)
+                        .map_err(|e| anyhow::anyhow!("--{flag}: {e}"))
+                })
+                .transpose()
+        };
+        let filters = crate::search::build::Filters {
+            since: date("since", &self.since, false)?,
+            until: date("until", &self.until, true)?,
+            countries: self
+                .country
+                .iter()
+                .map(|c| {
+                    crate::search::query::resolve_country(c).map_err(|e| {
+                        anyhow::anyhow!("--country: {e}; {}", crate::search::query::COUNTRY_HINT)
+                    })
+                })
+                .collect::<anyhow::Result<_>>()?,
+            ministers: self.minister.clone(),
+            sections: Vec::new(),
+        };
+        if let (Some(s), Some(u)) = (filters.since, filters.until) {
+            anyhow::ensure!(
+                s <= u,
+                "--since {s} is after --until {u}: nothing can match"
+            );
+        }
+        if self.format == OutputFormat::Csv && (!self.facet.is_empty() || self.timeline) {
+            anyhow::bail!(
+                "--facet and --timeline have no place in CSV (one row per hit): use --format json or ndjson, or run them apart"
+            );
+        }
+        let mut facets: Vec<crate::search::facets::Facet> = Vec::new();
+        for f in self
+            .facet
+            .iter()
+            .map(|f| crate::search::facets::Facet::from(*f))
+        {
+            if !facets.contains(&f) {
+                facets.push(f);
+            }
+        }
+        Ok(crate::search::Request {
+            query,
+            like: like.or_else(|| self.like.clone()),
+            // `--all` and `--limit 0`: every hit, read and written one at a time.
+            limit: if self.all || self.limit == 0 {
+                usize::MAX
+            } else {
+                self.limit
+            },
+            offset: self.offset,
+            default_operator: self.default_operator.into(),
+            sort: self.sort.into(),
+            filters,
+            facets,
+            facet_values: crate::search::facets::TOP,
+            timeline: self.timeline,
+            snippet_chars: self.snippet_chars,
+            fragments: self.fragments.max(1),
+            expand: self.expand,
+            count_only: self.count,
+        })
+    }
+}
+
+impl From<OutputFormat> for crate::render::results::Format {
+    fn from(f: OutputFormat) -> Self {
+        match f {
+            OutputFormat::Text => Self::Text,
+            OutputFormat::Json => Self::Json,
+            OutputFormat::Ndjson => Self::Ndjson,
+            OutputFormat::Csv => Self::Csv,
+        }
+    }
+}
 
 impl From<Operator> for crate::search::DefaultOperator {
     fn from(o: Operator) -> Self {

@@ -1,12 +1,14 @@
 //! `newsidx push CORPUS --to URL`: resolve the flags, push, print the
-//! summary (a line on stderr, or JSON on stdout).
+//! summary (a line on stderr, written by `render::summary`, or JSON on
+//! stdout).
 
 use crate::cli::{PushArgs, SummaryFormat};
 use crate::exit::Outcome;
 use crate::pipeline;
 use crate::remote::client::Client;
 use crate::remote::mapping::Layout;
-use crate::remote::push::{self, Settings, Summary};
+use crate::remote::push::{self, Settings};
+use crate::render;
 use anyhow::{Context, Result};
 use std::io::Write;
 
@@ -42,7 +44,7 @@ pub fn run(a: PushArgs) -> Result<Outcome> {
             serde_json::to_writer_pretty(&mut out, &summary)?;
             writeln!(out)?;
         }
-        SummaryFormat::Text => eprintln!("{}", summary_line(&summary)),
+        SummaryFormat::Text => eprintln!("{}", render::summary::push_line(&summary)),
     }
     let problems =
         summary.failed > 0 || summary.skipped_by_reason.keys().any(|k| k != "not-article");
@@ -51,39 +53,4 @@ pub fn run(a: PushArgs) -> Result<Outcome> {
     } else {
         Outcome::Success
     })
-}
-
-/// `pushed 21578 documents (19.1 MiB) to news in 41.2 s: 523 docs/s; 21578
-/// files sent, 0 unchanged, 0 deleted, 0 refused; the remote index holds
-/// 21578 documents`.
-pub fn summary_line(s: &Summary) -> String {
-    let secs = s.elapsed_ms as f64 / 1000.0;
-    let mut line = format!(
-        "pushed {} document{} ({:.1} MiB) to {} in {:.1} s ({:.0} docs/s): {} file{} sent, {} unchanged, {} deleted, {} refused; the remote index holds {} documents",
-        s.sent,
-        if s.sent == 1 { "" } else { "s" },
-        s.bytes_sent as f64 / (1024.0 * 1024.0),
-        s.name,
-        secs,
-        if secs > 0.0 {
-            s.sent as f64 / secs
-        } else {
-            0.0
-        },
-        s.files_sent,
-        if s.files_sent == 1 { "" } else { "s" },
-        s.unchanged_files,
-        s.deleted,
-        s.failed,
-        s.remote_documents,
-    );
-    if s.skipped > 0 {
-        let reasons: Vec<String> = s
-            .skipped_by_reason
-            .iter()
-            .map(|(k, n)| format!("{k} {n}"))
-            .collect();
-        line.push_str(&format!("; skipped {} ({})", s.skipped, reasons.join(", ")));
-    }
-    line
 }

@@ -4,24 +4,17 @@
 
 use crate::cli::ServeArgs;
 use crate::exit::Outcome;
-use crate::index::NewsIndex;
 use crate::serve::{self, Config};
 use anyhow::Context;
 use std::net::TcpListener;
 use std::time::Duration;
 
 pub fn run(a: ServeArgs) -> anyhow::Result<Outcome> {
-    let index_dir = match (&a.location.index, &a.corpus) {
-        (Some(dir), _) => dir.clone(),
-        (None, Some(corpus)) => corpus.join(".newsidx"),
-        (None, None) => a.location.resolve(),
-    };
-    if let Some(corpus) = &a.corpus {
-        crate::indexer::refresh_for_search(corpus, &index_dir).with_context(|| {
-            format!("cannot bring the index of {} up to date", corpus.display())
-        })?;
-    }
-    let ix = NewsIndex::open(&index_dir)?;
+    let (index_dir, ix) = crate::indexer::open_for_search(
+        a.location.index.as_deref(),
+        a.corpus.as_deref(),
+        &a.location.resolve(),
+    )?;
     let listener =
         TcpListener::bind(a.bind).with_context(|| format!("cannot listen on {}", a.bind))?;
     let addr = listener.local_addr()?;
@@ -47,25 +40,74 @@ pub fn run(a: ServeArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// Ask the desktop to open `url`; a failure is a warning (the address has
-/// been printed).
+/// Open `url` in a browser: the command in `$BROWSER` when it is set (the
+/// convention xdg-open, Python's webbrowser and man-db follow: a
+/// colon-separated list of commands, the first one used here, `%s` standing
+/// for the address or else the address appended), otherwise the desktop's
+/// opener (`xdg-open`, `open` on macOS). A failure is a warning: the
+/// address has been printed.
 fn open_browser(url: &str) {
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(windows) {
-        "explorer"
-    } else {
-        "xdg-open"
+    let (program, args) = match browser_command(std::env::var("BROWSER").ok().as_deref(), url) {
+        Some(c) => c,
+        None => (default_opener().to_string(), vec![url.to_string()]),
     };
-    let spawned = std::process::Command::new(opener)
-        .arg(url)
+    let spawned = std::process::Command::new(&program)
+        .args(&args)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn();
     if let Err(e) = spawned {
         eprintln!(
-            "newsidx: warning: cannot open a browser with {opener}: {e}; open {url} yourself"
+            "newsidx: warning: cannot open a browser with {}: {e}; open {url} yourself",
+            crate::render::sanitize(&program, false)
+        );
+    }
+}
+
+fn default_opener() -> &'static str {
+    if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    }
+}
+
+/// The program and arguments `$BROWSER` (`browser`) asks for, if it names
+/// one.
+fn browser_command(browser: Option<&str>, url: &str) -> Option<(String, Vec<String>)> {
+    let first = browser?.split(':').map(str::trim).find(|c| !c.is_empty())?;
+    let mut words = first.split_whitespace().map(str::to_string);
+    let program = words.next()?;
+    let mut args: Vec<String> = words.collect();
+    if args.iter().any(|a| a.contains("%s")) {
+        for a in &mut args {
+            *a = a.replace("%s", url);
+        }
+    } else {
+        args.push(url.to_string());
+    }
+    Some((program, args))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::browser_command;
+
+    #[test]
+    fn browser_env_picks_the_first_command() {
+        let u = "http://127.0.0.1:7700/";
+        assert_eq!(browser_command(None, u), None);
+        assert_eq!(browser_command(Some(" : "), u), None);
+        assert_eq!(
+            browser_command(Some("firefox:chromium"), u),
+            Some(("firefox".into(), vec![u.into()]))
+        );
+        assert_eq!(
+            browser_command(Some("w3m -o x=1 %s"), u),
+            Some(("w3m".into(), vec!["-o".into(), "x=1".into(), u.into()]))
         );
     }
 }

@@ -5,7 +5,8 @@
 //! apart (see [`crate::backend`]).
 //!
 //! [`client`] is HTTP (retries, failover, credentials), [`mapping`] the index
-//! settings generated from `schema/news.toml`, [`dsl`] the query translation.
+//! settings generated from `schema/news.toml`, [`dsl`] the query translation,
+//! [`stats`] what `stats --remote` counts.
 //! Snippets and title marks are made here by the local highlighter from the
 //! documents' text, so they are the same characters, with the same offsets,
 //! as a local search marks.
@@ -14,6 +15,7 @@ pub mod client;
 pub mod dsl;
 pub mod mapping;
 pub mod push;
+pub mod stats;
 
 use crate::document::StoredDoc;
 use crate::search::facets::{self, Facet};
@@ -212,6 +214,11 @@ impl Remote {
             .as_array()
             .and_then(|a| a.first())
             .map(|h| mapping::stored(&h["_source"])))
+    }
+
+    /// The corpus folder of the last push, if it recorded one.
+    pub fn corpus(&self) -> Option<&std::path::Path> {
+        self.corpus.as_deref()
     }
 
     /// Documents in the remote index (as of its last refresh).

@@ -41,13 +41,31 @@ pub struct DateRange {
 }
 
 impl<'a> StatsOutput<'a> {
+    /// The statistics of the local index in `dir`.
     pub fn new(dir: &Path, stamp: &'a Stamp, s: &'a IndexStats) -> Self {
+        Self::of(
+            dir.display().to_string(),
+            stamp.corpus.as_deref(),
+            (stamp.format_version, stamp.schema_version),
+            s,
+        )
+    }
+
+    /// The statistics of any index: `index` names it (a folder, or a
+    /// remote node and index name), `versions` are its format and document
+    /// model versions.
+    pub fn of(
+        index: String,
+        corpus: Option<&'a str>,
+        versions: (u32, u32),
+        s: &'a IndexStats,
+    ) -> Self {
         StatsOutput {
             version: STATS_VERSION,
-            index: dir.display().to_string(),
-            corpus: stamp.corpus.as_deref(),
-            format_version: stamp.format_version,
-            schema_version: stamp.schema_version,
+            index,
+            corpus,
+            format_version: versions.0,
+            schema_version: versions.1,
             documents: s.documents,
             deleted_documents: s.deleted_documents,
             segments: s.segments,

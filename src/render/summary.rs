@@ -5,6 +5,7 @@
 
 use super::Size;
 use crate::corpus::Skip;
+use crate::remote::push::Summary as PushSummary;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -81,14 +82,48 @@ pub fn summary_line(s: &Summary) -> String {
         s.removed,
         s.unchanged,
     );
-    if s.skipped > 0 {
-        let reasons: Vec<String> = s
-            .skipped_by_reason
-            .iter()
-            .map(|(k, n)| format!("{k} {n}"))
-            .collect();
-        line.push_str(&format!("; skipped {} ({})", s.skipped, reasons.join(", ")));
+    line.push_str(&skipped_suffix(s.skipped as u64, &s.skipped_by_reason));
+    line
+}
+
+/// `; skipped 3 (empty 1, not-article 2)`, or nothing when nothing was
+/// skipped: the tail of both `index`'s and `push`'s line.
+pub fn skipped_suffix<N: std::fmt::Display>(
+    skipped: u64,
+    by_reason: &BTreeMap<String, N>,
+) -> String {
+    if skipped == 0 {
+        return String::new();
     }
+    let reasons: Vec<String> = by_reason.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    format!("; skipped {skipped} ({})", reasons.join(", "))
+}
+
+/// The one line `push` prints: `pushed 21578 documents (19.1 MiB) to news
+/// in 41.2 s (523 docs/s): 21578 files sent, 0 unchanged, 0 deleted, 0
+/// refused; the remote index holds 21578 documents`.
+pub fn push_line(s: &PushSummary) -> String {
+    let secs = s.elapsed_ms as f64 / 1000.0;
+    let mut line = format!(
+        "pushed {} document{} ({:.1} MiB) to {} in {:.1} s ({:.0} docs/s): {} file{} sent, {} unchanged, {} deleted, {} refused; the remote index holds {} documents",
+        s.sent,
+        if s.sent == 1 { "" } else { "s" },
+        s.bytes_sent as f64 / (1024.0 * 1024.0),
+        s.name,
+        secs,
+        if secs > 0.0 {
+            s.sent as f64 / secs
+        } else {
+            0.0
+        },
+        s.files_sent,
+        if s.files_sent == 1 { "" } else { "s" },
+        s.unchanged_files,
+        s.deleted,
+        s.failed,
+        s.remote_documents,
+    );
+    line.push_str(&skipped_suffix(s.skipped, &s.skipped_by_reason));
     line
 }
 
@@ -116,6 +151,31 @@ mod tests {
         s.skipped = 1;
         s.skipped_by_reason.insert("empty".into(), 1);
         assert!(summary_line(&s).ends_with("; skipped 1 (empty 1)"));
+    }
+
+    #[test]
+    fn push_line_counts_everything_and_shares_the_skip_tail() {
+        let mut s = PushSummary {
+            name: "news".into(),
+            sent: 1,
+            files_sent: 1,
+            unchanged_files: 2,
+            remote_documents: 3,
+            elapsed_ms: 2000,
+            ..PushSummary::default()
+        };
+        assert_eq!(
+            push_line(&s),
+            "pushed 1 document (0.0 MiB) to news in 2.0 s (0 docs/s): 1 file sent, 2 unchanged, 0 deleted, 0 refused; the remote index holds 3 documents"
+        );
+        s.skipped = 3;
+        s.skipped_by_reason.insert("not-article".into(), 2);
+        s.skipped_by_reason.insert("empty".into(), 1);
+        assert!(
+            push_line(&s).ends_with("; skipped 3 (empty 1, not-article 2)"),
+            "{}",
+            push_line(&s)
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! Work is proportional to what is shown: stored documents are read only for
 //! the page, counting runs only for `--facet`/`--timeline`.
 
+pub mod batch;
 pub mod bm25f;
 pub mod build;
 pub mod expand;
@@ -203,23 +204,7 @@ pub fn find<'a>(ix: &'a NewsIndex, req: &'a Request) -> Result<Found<'a>> {
 pub fn find_in<'a>(ix: &'a NewsIndex, searcher: Searcher, req: &'a Request) -> Result<Found<'a>> {
     let start = Instant::now();
     let root = query::parse(&req.query, req.default_operator)?;
-    let q = build::build(&ix.index.schema(), &root, &req.filters)?;
-    let q = if req.expand {
-        expand::expand(&searcher, q, req.default_operator == DefaultOperator::And)?
-    } else {
-        q
-    };
-    let q = match &req.like {
-        Some(id) => Box::new(tantivy::query::BooleanQuery::new(vec![
-            (
-                tantivy::query::Occur::Must,
-                similar::like(ix, &searcher, id)?,
-            ),
-            (tantivy::query::Occur::Must, q),
-        ])),
-        None => q,
-    };
-
+    let q = tantivy_query(ix, &searcher, req, &root)?;
     let page = Page::of(req, &searcher);
     let (top, total_hits, tallied) = rank(&searcher, q.as_ref(), req, page)?;
     let (facets, timeline) = counts(req, tallied);
@@ -240,6 +225,32 @@ pub fn find_in<'a>(ix: &'a NewsIndex, searcher: Searcher, req: &'a Request) -> R
         ix,
         req,
         corpus: ix.stamp.corpus.clone().map(PathBuf::from),
+    })
+}
+
+/// The tantivy query of `req` (its parsed query `root`): the filters, then
+/// `--expand`'s words, then `--like`'s article.
+fn tantivy_query(
+    ix: &NewsIndex,
+    searcher: &Searcher,
+    req: &Request,
+    root: &query::Node,
+) -> Result<Box<dyn Query>> {
+    let q = build::build(&ix.index.schema(), root, &req.filters)?;
+    let q = if req.expand {
+        expand::expand(searcher, q, req.default_operator == DefaultOperator::And)?
+    } else {
+        q
+    };
+    Ok(match &req.like {
+        Some(id) => Box::new(tantivy::query::BooleanQuery::new(vec![
+            (
+                tantivy::query::Occur::Must,
+                similar::like(ix, searcher, id)?,
+            ),
+            (tantivy::query::Occur::Must, q),
+        ])),
+        None => q,
     })
 }
 

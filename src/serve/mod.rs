@@ -20,22 +20,23 @@ pub mod params;
 
 use crate::index::NewsIndex;
 use crate::index::stats;
+use crate::render::csv::CsvHits;
 use crate::render::document::ShowOutput;
 use crate::render::search::SearchOutput;
 use crate::render::stats::StatsOutput;
 use crate::search::highlight::Highlighter;
 use crate::search::query::{self, QueryError};
-use crate::search::{self, DefaultOperator};
+use crate::search::{self, DefaultOperator, Hit, Request, Results, suggest};
 use anyhow::{Context, Result};
 use crossbeam_channel::{Sender, TrySendError, bounded};
-use http::{Request, Response};
+use http::Response;
 use params::{ParamError, Params};
 use serde_json::json;
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tantivy::{IndexReader, ReloadPolicy};
+use tantivy::{IndexReader, ReloadPolicy, Searcher};
 
 /// Version of the API's error object (`schema/serve-error.schema.json`).
 pub const ERROR_VERSION: u32 = 1;
@@ -104,7 +105,7 @@ impl App {
     }
 
     /// Answer one request (from any thread).
-    pub fn handle(self: &Arc<App>, req: &Request) -> Response {
+    pub fn handle(self: &Arc<App>, req: &http::Request) -> Response {
         let resp = if self.loopback && !host_allowed(req.header("host")) {
             Response::text(
                 403,
@@ -116,7 +117,7 @@ impl App {
         secure(resp)
     }
 
-    fn route(self: &Arc<App>, req: &Request) -> Response {
+    fn route(self: &Arc<App>, req: &http::Request) -> Response {
         let path = req.path.as_str();
         if let Some(a) = assets::find(path) {
             return Response::new(200, a.content_type, a.body)
@@ -185,7 +186,11 @@ impl App {
         if path == "/api/search" {
             return match p.request(false) {
                 Err(e) => bad_params(true, p, &e),
-                Ok(req) => match search::search_in(&self.ix, &searcher, &req) {
+                Ok(req) if p.csv => match search::search_in(&self.ix, &searcher, &req) {
+                    Ok(r) => csv_response(&r),
+                    Err(e) => search_error(true, p, &e),
+                },
+                Ok(req) => match self.search(&searcher, &req) {
                     Ok(r) => json_response(200, &SearchOutput::new(&r)),
                     Err(e) => search_error(true, p, &e),
                 },
@@ -228,6 +233,7 @@ impl App {
                 }
                 _ => (Vec::new(), Vec::new()),
             };
+            let similar = self.similar(&searcher, &doc.id);
             let file = doc.id.split('#').next().unwrap_or(&doc.id);
             let path = match &self.ix.stamp.corpus {
                 Some(root) => PathBuf::from(root).join(file).display().to_string(),
@@ -235,7 +241,7 @@ impl App {
             };
             return html(
                 200,
-                pages::document(p, &doc, &path, &title_marks, &body_marks),
+                pages::document(p, &doc, &path, &title_marks, &body_marks, &similar),
             );
         }
         // The results page, or the front page when nothing is asked.
@@ -247,13 +253,49 @@ impl App {
         }
         match p.request(true) {
             Err(e) => bad_params(false, p, &e),
-            Ok(req) => match search::search_in(&self.ix, &searcher, &req) {
+            Ok(req) => match self.search(&searcher, &req) {
                 Ok(r) => html(200, pages::results(p, &r)),
                 Err(e) => search_error(false, p, &e),
             },
         }
     }
 }
+
+impl App {
+    /// A search as `newsidx search` answers it: with the did-you-mean
+    /// suggestion when it found too little.
+    fn search(&self, searcher: &Searcher, req: &Request) -> anyhow::Result<Results> {
+        let mut r = search::search_in(&self.ix, searcher, req)?;
+        r.suggestion = suggest::suggest(&self.ix, searcher, req, r.total_hits)?;
+        Ok(r)
+    }
+
+    /// The stories most like article `id` (`newsidx similar ID`), for its
+    /// page; none when they cannot be found (the page still shows the
+    /// article).
+    fn similar(&self, searcher: &Searcher, id: &str) -> Vec<Hit> {
+        let req = Request {
+            query: "*".into(),
+            like: Some(id.to_string()),
+            limit: SIMILAR,
+            ..Request::default()
+        };
+        match search::search_in(&self.ix, searcher, &req) {
+            Ok(r) => r.hits,
+            Err(e) => {
+                eprintln!(
+                    "newsidx: serve: no similar stories for {}: {}",
+                    crate::render::sanitize(id, false),
+                    crate::render::sanitize(&format!("{e:#}"), false)
+                );
+                Vec::new()
+            }
+        }
+    }
+}
+
+/// Similar stories listed on an article's page.
+const SIMILAR: usize = 5;
 
 fn op(p: &Params) -> DefaultOperator {
     if p.or {
@@ -303,6 +345,24 @@ fn secure(resp: Response) -> Response {
 
 fn html(status: u16, m: maud::Markup) -> Response {
     Response::new(status, "text/html; charset=utf-8", m.into_string())
+}
+
+/// The hits as `search --format csv` writes them, as a download.
+fn csv_response(r: &Results) -> Response {
+    let mut body = Vec::new();
+    let written = CsvHits::new(&mut body, false).and_then(|mut rows| {
+        for h in &r.hits {
+            rows.row(&r.query, h)?;
+        }
+        rows.finish()
+    });
+    match written {
+        Ok(()) => Response::new(200, "text/csv; charset=utf-8", body).with(
+            "Content-Disposition",
+            "attachment; filename=\"newsidx.csv\"",
+        ),
+        Err(e) => Response::text(500, format!("newsidx: cannot write CSV: {e}\n")),
+    }
 }
 
 /// JSON written as the CLI writes it (the same renderer), byte for byte.
@@ -388,7 +448,7 @@ fn human_duration(d: Duration) -> String {
 pub fn run(ix: NewsIndex, listener: TcpListener, config: Config) -> Result<()> {
     let loopback = listener.local_addr()?.ip().is_loopback();
     let app = App::new(ix, loopback, &config)?;
-    let handler = Arc::new(move |req: &Request| app.handle(req));
+    let handler = Arc::new(move |req: &http::Request| app.handle(req));
     http::serve(listener, config.limits, handler).context("the server stopped")
 }
 

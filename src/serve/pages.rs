@@ -237,8 +237,11 @@ fn facet(title: &str, counts: &[FacetCount], p: &Params, kind: &str) -> Markup {
 /// Chips for the filters in force, each a link that removes it.
 fn active_filters(p: &Params) -> Markup {
     html! {
-        @if p.has_filters() {
+        @if p.has_filters() || p.like.is_some() {
             div.filters {
+                @if let Some(id) = &p.like {
+                    a.chip.remove href=(p.changed(|p| p.like = None).url()) { "like: " (id) }
+                }
                 @for c in &p.countries {
                     a.chip.remove href=(p.toggle_country(c).url()) { "country: " (c) }
                 }
@@ -288,10 +291,12 @@ pub fn results(p: &Params, r: &Results) -> Markup {
             .find(|(n, _)| n == name)
             .map_or(&[][..], |(_, c)| c.as_slice())
     };
-    let shown = if p.q.trim().is_empty() {
-        "every article"
-    } else {
+    let shown = if !p.q.trim().is_empty() {
         p.q.as_str()
+    } else if p.like.is_some() {
+        "articles like this one"
+    } else {
+        "every article"
     };
     let main = html! {
         (active_filters(p))
@@ -308,6 +313,10 @@ pub fn results(p: &Params, r: &Results) -> Markup {
                         " for " q { (shown) }
                     }
                     span.took { (format!("{:.1} ms", r.took_ms)) }
+                    @if r.total_hits > 0 {
+                        a.csv href=(p.csv_url()) download="newsidx.csv"
+                            title=(format!("the first {} hits of this search as CSV, as `newsidx search --format csv` writes them", super::params::MAX_LIMIT)) { "CSV" }
+                    }
                     span.sort {
                         "sort: "
                         a.on[!p.sort_date] href=(p.changed(|p| p.sort_date = false).url()) { "relevance" }
@@ -315,6 +324,7 @@ pub fn results(p: &Params, r: &Results) -> Markup {
                         a.on[p.sort_date] href=(p.changed(|p| p.sort_date = true).url()) { "newest first" }
                     }
                 }
+                (suggestion(p, r))
                 @if let Some(t) = &r.timeline {
                     @if !t.is_empty() { (chart::timeline(t, p)) }
                 }
@@ -328,6 +338,20 @@ pub fn results(p: &Params, r: &Results) -> Markup {
         }
     };
     layout(&format!("{} — newsidx", p.q), p, main)
+}
+
+/// "Did you mean": the respelled query as a link (filters kept), when the
+/// search found too little and a respelling finds clearly more.
+fn suggestion(p: &Params, r: &Results) -> Markup {
+    html! {
+        @if let Some(s) = &r.suggestion {
+            p.suggestion #suggestion {
+                "Did you mean "
+                a href=(p.changed(|p| p.q = s.query.clone()).url()) { (s.query) }
+                "? (" (plural(s.total_hits, "article", "articles")) ")"
+            }
+        }
+    }
 }
 
 /// No hits: say so, and what to try.
@@ -412,6 +436,7 @@ pub fn document(
     path: &str,
     title_marks: &[[usize; 2]],
     body_marks: &[[usize; 2]],
+    similar: &[Hit],
 ) -> Markup {
     let back = p.url();
     let main = html! {
@@ -451,6 +476,23 @@ pub fn document(
                 }
             }
             div.doc-body { (marked(&d.body, body_marks, true)) }
+            @if !similar.is_empty() {
+                section.similar #similar {
+                    h2 { "Similar stories" }
+                    ol {
+                        @for h in similar {
+                            li {
+                                a href=(doc_url(&h.doc.id, p)) {
+                                    @if h.doc.title.trim().is_empty() { "(untitled)" } @else { (h.doc.title) }
+                                }
+                                @if let Some(date) = h.doc.date { " · " time datetime=(date) { (date) } }
+                                @if let Some(s) = &h.doc.section { " · " (s) }
+                            }
+                        }
+                    }
+                    a.more href=(Params { like: Some(d.id.clone()), page: 1, ..Params::default() }.url()) { "all similar stories" }
+                }
+            }
         }
     };
     layout(&format!("{} — newsidx", d.title), p, main)

@@ -35,6 +35,8 @@ pub struct Params {
     pub until: Option<String>,
     pub sort_date: bool,
     pub or: bool,
+    /// Only articles like the one with this id (`search --like ID`).
+    pub like: Option<String>,
     /// 1-based results page.
     pub page: usize,
     // API only (the page always counts every facet and the timeline):
@@ -46,6 +48,9 @@ pub struct Params {
     pub fragments: Option<usize>,
     /// `/api/stats`: countries and ministers listed.
     pub top: Option<usize>,
+    /// `/api/search?format=csv`: the hits as `search --format csv` writes
+    /// them.
+    pub csv: bool,
 }
 
 /// A parameter the server cannot use: shown to the user as a 400.
@@ -146,6 +151,7 @@ impl Params {
                 "minister" => p.ministers.extend(opt(v)),
                 "section" => p.sections.extend(opt(v)),
                 "since" => p.since = opt(v),
+                "like" => p.like = opt(v),
                 "until" => p.until = opt(v),
                 "sort" => {
                     p.sort_date = match v.as_str() {
@@ -183,6 +189,13 @@ impl Params {
                 "snippet_chars" => p.snippet_chars = Some(number("snippet_chars", &v, 2000)?),
                 "fragments" => p.fragments = Some(number("fragments", &v, 10)?),
                 "top" => p.top = Some(number("top", &v, MAX_LIMIT)?),
+                "format" => {
+                    p.csv = match v.as_str() {
+                        "" | "json" => false,
+                        "csv" => true,
+                        _ => return Err(err(format!("format: {v:?}: use json or csv"))),
+                    }
+                }
                 _ => {}
             }
         }
@@ -192,7 +205,7 @@ impl Params {
     /// Whether there is anything to search for (else the page shows the
     /// archive's front page).
     pub fn is_search(&self) -> bool {
-        !self.q.trim().is_empty() || self.has_filters()
+        !self.q.trim().is_empty() || self.has_filters() || self.like.is_some()
     }
 
     pub fn has_filters(&self) -> bool {
@@ -203,9 +216,10 @@ impl Params {
             || self.until.is_some()
     }
 
-    /// The query to run: filters without words search every article.
+    /// The query to run: filters (or `like`) without words search every
+    /// article.
     pub fn query(&self) -> &str {
-        if self.q.trim().is_empty() && self.has_filters() {
+        if self.q.trim().is_empty() && (self.has_filters() || self.like.is_some()) {
             "*"
         } else {
             &self.q
@@ -242,7 +256,7 @@ impl Params {
             )));
         }
         let defaults = Request::default();
-        let (limit, offset, facets, timeline) = if page {
+        let (limit, offset, mut facets, mut timeline) = if page {
             (
                 PAGE_SIZE,
                 (self.page - 1) * PAGE_SIZE,
@@ -257,6 +271,11 @@ impl Params {
                 self.timeline,
             )
         };
+        // CSV is one row per hit: no place for counts (as the CLI says).
+        if self.csv && !page {
+            facets.clear();
+            timeline = false;
+        }
         Ok(Request {
             query: self.query().to_string(),
             limit,
@@ -276,6 +295,7 @@ impl Params {
             timeline,
             snippet_chars: self.snippet_chars.unwrap_or(defaults.snippet_chars),
             fragments: self.fragments.unwrap_or(defaults.fragments).max(1),
+            like: self.like.clone(),
             ..defaults
         })
     }
@@ -309,6 +329,9 @@ impl Params {
         if self.or {
             add("op", "or");
         }
+        if let Some(id) = &self.like {
+            add("like", id);
+        }
         if self.page > 1 {
             add("page", &self.page.to_string());
         }
@@ -323,6 +346,14 @@ impl Params {
         } else {
             format!("/?{q}")
         }
+    }
+
+    /// `/api/search?…&format=csv` for this search: up to [`MAX_LIMIT`] hits
+    /// from the first, whatever page is shown.
+    pub fn csv_url(&self) -> String {
+        let q = self.at_page(1).to_query();
+        let sep = if q.is_empty() { "" } else { "&" };
+        format!("/api/search?{q}{sep}format=csv&limit={MAX_LIMIT}")
     }
 
     /// This state on another page.
@@ -429,6 +460,26 @@ mod tests {
         assert!(e(&long).contains("too long"));
         let many = "country=JP&".repeat(MAX_PARAMS + 1);
         assert!(e(&many).contains("too many"));
+    }
+
+    #[test]
+    fn like_and_csv_are_state_and_format() {
+        let p = Params::parse("like=energy%2Fa.txt&page=2").unwrap();
+        assert!(p.is_search());
+        let r = p.request(true).unwrap();
+        assert_eq!(
+            (r.query.as_str(), r.like.as_deref()),
+            ("*", Some("energy/a.txt"))
+        );
+        assert_eq!(Params::parse(&p.to_query()).unwrap(), p);
+        assert_eq!(
+            p.csv_url(),
+            format!("/api/search?like=energy%2Fa.txt&format=csv&limit={MAX_LIMIT}")
+        );
+        let csv = Params::parse("q=x&facet=country&timeline=1&format=csv").unwrap();
+        let r = csv.request(false).unwrap();
+        assert!(csv.csv && r.facets.is_empty() && !r.timeline);
+        assert!(Params::parse("format=xml").is_err());
     }
 
     #[test]

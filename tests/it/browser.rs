@@ -107,9 +107,32 @@ fn call(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Val
     Ok(v["value"].clone())
 }
 
+/// A started program and everything it starts, killed when dropped however
+/// the test ends (a failed start, a failed assert). The program leads its
+/// own process group, so the group's kill reaches the Chromium that
+/// chromedriver started and its helper processes, which outlive a driver
+/// killed alone.
+struct Reaped(Child);
+
+impl Reaped {
+    fn spawn(cmd: &mut Command) -> std::io::Result<Reaped> {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0).spawn().map(Reaped)
+    }
+}
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let pid = rustix::process::Pid::from_child(&self.0);
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A headless Chromium session; closed (browser and driver) when dropped.
 struct Browser {
-    driver: Child,
+    _driver: Reaped,
     port: u16,
     session: String,
     _profile: tempfile::TempDir,
@@ -121,13 +144,16 @@ impl Browser {
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
             .expect("a free port");
-        let driver = Command::new(chromedriver)
-            .arg(format!("--port={port}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts");
+        // Guarded from here on: a panic below (no answer, no session)
+        // still stops the driver and any browser it started.
+        let driver = Reaped::spawn(
+            Command::new(chromedriver)
+                .arg(format!("--port={port}"))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )
+        .expect("chromedriver starts");
         let t = Instant::now();
         while call(port, "GET", "/status", None).is_err() {
             assert!(
@@ -157,7 +183,7 @@ impl Browser {
             "goog:chromeOptions": {"binary": chromium, "args": args},
         }}});
         let mut b = Browser {
-            driver,
+            _driver: driver,
             port,
             session: String::new(),
             _profile: profile,
@@ -300,9 +326,32 @@ impl Drop for Browser {
                 None,
             );
         }
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        // `driver` is dropped next: the driver and its browsers are killed.
     }
+}
+
+/// What every browser test starts from: the hostile corpus indexed and
+/// served, and a browser; `None` (after a loud notice) when Chromium is
+/// missing. Fields drop in order: the browser first, the folders last.
+struct Session {
+    b: Browser,
+    s: Server,
+    _idx: tempfile::TempDir,
+    _corpus: tempfile::TempDir,
+}
+
+fn session(test: &str) -> Option<Session> {
+    let (chromium, driver) = browser_programs(test)?;
+    let corpus = hostile_corpus();
+    let idx = index_of(corpus.path());
+    let s = Server::start(idx.path(), &[]);
+    let b = Browser::start(&chromium, &driver);
+    Some(Session {
+        b,
+        s,
+        _idx: idx,
+        _corpus: corpus,
+    })
 }
 
 /// Where a screenshot of the results page is kept after the tests.
@@ -312,14 +361,10 @@ fn artifact(name: &str) -> PathBuf {
 
 #[test]
 fn search_filter_open_and_keyboard_in_chromium() {
-    let Some((chromium, driver)) = browser_programs("search_filter_open_and_keyboard_in_chromium")
-    else {
+    let Some(t) = session("search_filter_open_and_keyboard_in_chromium") else {
         return;
     };
-    let corpus = hostile_corpus();
-    let idx = index_of(corpus.path());
-    let s = Server::start(idx.path(), &[]);
-    let b = Browser::start(&chromium, &driver);
+    let (b, s) = (&t.b, &t.s);
 
     // Type a query into the box and submit it.
     b.goto(&s.url("/"));
@@ -436,18 +481,30 @@ fn search_filter_open_and_keyboard_in_chromium() {
     assert_eq!(b.js("return document.getElementById('keys').hidden"), true);
     b.keys("?");
     assert_eq!(b.js("return document.getElementById('keys').hidden"), false);
+
+    // A misspelt query offers the respelling; a click runs it.
+    b.goto(&s.url("/?q=fukushma"));
+    assert!(b.text("#suggestion").starts_with("Did you mean fukushima?"));
+    b.click("#suggestion a");
+    b.wait_url("the suggested query", |u| u.contains("q=fukushima"));
+    assert!(b.text("#count").contains("articles for"));
+    // The results offer their CSV; an article lists similar stories, and a
+    // click opens one.
+    assert!(b.text("a.csv") == "CSV");
+    b.click("article.hit a.title");
+    let first = b.wait_url("an article", |u| u.contains("/doc/"));
+    let similar = b.text("#similar li a");
+    b.click("#similar li a");
+    b.wait_url("a similar story", |u| u.contains("/doc/") && u != first);
+    assert_eq!(b.text("h1"), similar);
 }
 
 #[test]
 fn injected_script_never_runs_in_chromium() {
-    let Some((chromium, driver)) = browser_programs("injected_script_never_runs_in_chromium")
-    else {
+    let Some(t) = session("injected_script_never_runs_in_chromium") else {
         return;
     };
-    let corpus = hostile_corpus();
-    let idx = index_of(corpus.path());
-    let s = Server::start(idx.path(), &[]);
-    let b = Browser::start(&chromium, &driver);
+    let (b, s) = (&t.b, &t.s);
 
     for target in [
         "/?q=reactor",

@@ -360,6 +360,41 @@ fn single_node_push_search_check_eval_and_increments() {
     assert_eq!(s["unchanged_files"].as_u64(), Some(want), "{s}");
 
     step(t0, "pushed twice");
+    // stats --remote counts what local stats counts (the storage figures
+    // are the cluster's own).
+    const STATS: [&str; 5] = ["stats", "--top", "5", "--format", "json"];
+    let stats = |c: &mut assert_cmd::Command| -> Value {
+        let out = c.output().expect("stats runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut v: Value = serde_json::from_slice(&out.stdout).expect("stats JSON");
+        for k in [
+            "index",
+            "corpus",
+            "format_version",
+            "schema_version",
+            "segments",
+            "size_bytes",
+            "deleted_documents",
+        ] {
+            assert!(v.get(k).is_some(), "{k} missing: {v:#}");
+            v.as_object_mut().expect("object").remove(k);
+        }
+        v
+    };
+    let ls = stats(&mut local.cmd(&STATS));
+    let rs = stats(newsidx().args(STATS).args(["--remote", &url]));
+    assert_eq!(ls, rs);
+    assert_eq!(rs["documents"].as_u64(), Some(want));
+    assert!(rs["countries"][0]["code"].is_string(), "{rs:#}");
+    newsidx()
+        .args(["stats", "--remote", &url])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(format!("documents   {want}")));
     // The saved queries pass remotely as they do locally.
     newsidx()
         .args(["check", "tests/data/sample-queries.toml", "--remote", &url])

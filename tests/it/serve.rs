@@ -474,3 +474,152 @@ fn serve_corpus_indexes_it_first() {
         page.body
     );
 }
+
+#[test]
+fn open_starts_the_browser_in_dollar_browser_with_the_address() {
+    // `--open` runs $BROWSER (the first of its colon-separated commands,
+    // the address appended); here a script that writes down what it got.
+    let ix = Indexed::sample();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let got = dir.path().join("opened");
+    let script = dir.path().join("browser.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{0}.tmp' && mv '{0}.tmp' '{0}'\n",
+            got.display()
+        ),
+    )
+    .expect("write the script");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let browser = format!("{}:/nonexistent/second-choice", script.display());
+    let s = Server::start_env(
+        &["--index".into(), ix.path().into(), "--open".into()],
+        &[("BROWSER", std::ffi::OsStr::new(&browser))],
+    );
+    let t = Instant::now();
+    while !got.exists() {
+        assert!(
+            t.elapsed() < Duration::from_secs(20),
+            "--open never ran $BROWSER"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let opened = std::fs::read_to_string(&got).expect("read what was opened");
+    assert_eq!(opened.trim_end(), s.url("/"), "one argument: the address");
+    // The page at that address answers.
+    assert_eq!(s.get("/").status, 200);
+}
+
+#[test]
+fn suggestions_similar_stories_and_csv_as_the_cli_gives_them() {
+    let ix = Indexed::sample();
+    let s = Server::start(ix.path(), &[]);
+
+    // Did you mean: the API carries the CLI's suggestion, the page offers
+    // it as a link that keeps the filters.
+    let api = s.json("/api/search?q=fukushma+reactor", 200);
+    assert_schema("search-output.schema.json", &api);
+    assert_eq!(api["suggestion"]["query"], "fukushima reactor", "{api:#}");
+    let cli = cli_json(&ix, &["search", "fukushma reactor", "--format", "json"]);
+    assert_eq!(without_took(api.clone()), without_took(cli));
+    let page = s.get("/?q=fukushma+reactor&country=JP");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("id=\"suggestion\""), "{}", page.body);
+    assert!(
+        page.body
+            .contains("href=\"/?q=fukushima%20reactor&amp;country=JP\""),
+        "{}",
+        page.body
+    );
+    // No suggestion when the query finds enough.
+    assert!(
+        s.json("/api/search?q=fukushima", 200)
+            .get("suggestion")
+            .is_none()
+    );
+    assert!(!s.get("/?q=fukushima").body.contains("id=\"suggestion\""));
+
+    // Similar stories: the article page lists `newsidx similar ID`'s top
+    // hits, linked; the API's `like` is `--like`.
+    const FUKU: &str = "science/2011-04-12-fukushima-raised-to-level-seven.txt";
+    let cli = cli_json(&ix, &["similar", FUKU, "--format", "json", "-n", "5"]);
+    let want: Vec<&str> = cli["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| h["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(want.len(), 5);
+    let doc = s.get(&format!("/doc/{FUKU}?q=reactor"));
+    assert_eq!(doc.status, 200);
+    let similar = doc
+        .body
+        .split("id=\"similar\"")
+        .nth(1)
+        .expect("a similar-stories section");
+    let linked: Vec<&str> = similar
+        .split("href=\"/doc/")
+        .skip(1)
+        .filter_map(|rest| rest.split('?').next())
+        .collect();
+    assert_eq!(linked, want, "in the CLI's order, carrying the search");
+    assert!(similar.contains(&format!("href=\"/?like={}\"", FUKU.replace('/', "%2F"))));
+    let api = s.json(&format!("/api/search?like={FUKU}&limit=5"), 200);
+    assert_eq!(
+        without_took(api),
+        without_took(cli_json(
+            &ix,
+            &["search", "*", "--like", FUKU, "--format", "json", "-n", "5"]
+        ))
+    );
+    let page = s.get(&format!("/?like={FUKU}"));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("like: science/"), "{}", page.body);
+    assert_eq!(s.get("/api/search?like=nope.txt").status, 400);
+
+    // CSV of the current search: the bytes `search --format csv` prints,
+    // as a download; the page links it with its filters.
+    let r = s.get("/api/search?q=nuclear&country=JP&sort=date&format=csv&limit=1000");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert!(
+        r.header("content-disposition")
+            .is_some_and(|d| d.starts_with("attachment")),
+        "{:?}",
+        r.headers
+    );
+    let out = ix
+        .cmd(&[
+            "search",
+            "nuclear",
+            "--country",
+            "JP",
+            "--sort",
+            "date",
+            "-n",
+            "1000",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .expect("newsidx runs");
+    assert_eq!(r.body, String::from_utf8_lossy(&out.stdout));
+    assert!(r.body.lines().count() > 2, "{}", r.body);
+    let page = s.get("/?q=nuclear&country=JP&sort=date&page=2");
+    assert!(
+        page.body.contains(
+            "href=\"/api/search?q=nuclear&amp;country=JP&amp;sort=date&amp;format=csv&amp;limit=1000\""
+        ),
+        "{}",
+        page.body
+    );
+    // Facets have no place in CSV; a wrong format is a 400.
+    let r = s.get("/api/search?q=nuclear&facet=country&format=csv");
+    assert_eq!(r.status, 200);
+    assert!(r.body.starts_with("rank,score,id,path,"), "{}", r.body);
+    assert_eq!(s.get("/api/search?q=nuclear&format=xml").status, 400);
+}

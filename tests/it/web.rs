@@ -90,10 +90,16 @@ impl Server {
 
     /// `newsidx serve --bind 127.0.0.1:0 ARGS…`.
     pub fn start_with(args: &[std::ffi::OsString]) -> Server {
+        Server::start_env(args, &[])
+    }
+
+    /// `newsidx serve --bind 127.0.0.1:0 ARGS…` with more environment.
+    pub fn start_env(args: &[std::ffi::OsString], env: &[(&str, &std::ffi::OsStr)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_newsidx"))
             .args(["serve", "--bind", "127.0.0.1:0"])
             .args(args)
             .env_remove("NEWSIDX_INDEX")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
