@@ -7,6 +7,7 @@
 //! Each file's changes reach the writer together, so commits fall between
 //! files and every commit holds each file exactly once (`index::writer`).
 
+use super::watchdog::Pool;
 use super::{Settings, Work};
 use crate::corpus::{Entry, Reason, Skip};
 use crate::document::NewsDoc;
@@ -85,10 +86,16 @@ impl Apply {
     /// Apply everything the workers and the decider send, until they are
     /// done, committing when due. The wait for work times out when a commit
     /// falls due, so that a worker stuck on one slow file does not hold
-    /// back the commit of what came before it.
-    pub fn apply_all(&mut self, rx: Receiver<Vec<Work>>) -> Result<()> {
+    /// back the commit of what came before it, and when a worker could be
+    /// overdue on its file, for the `watchdog` to abandon it.
+    pub fn apply_all(
+        &mut self,
+        rx: Receiver<Vec<Work>>,
+        mut watchdog: Option<&mut Pool>,
+    ) -> Result<()> {
         loop {
-            let received = match self.commit_deadline() {
+            let overdue_at = watchdog.as_deref().and_then(Pool::deadline);
+            let received = match earliest(self.commit_deadline(), overdue_at) {
                 Some(deadline) => rx.recv_deadline(deadline),
                 None => rx.recv().map_err(RecvTimeoutError::from),
             };
@@ -101,6 +108,26 @@ impl Apply {
                 }
                 Err(RecvTimeoutError::Timeout) => self.commit_when_due()?,
                 Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+            if let Some(pool) = watchdog.as_deref_mut() {
+                match pool.abandon_overdue(Instant::now()) {
+                    Ok(rescued) => {
+                        for work in rescued {
+                            self.apply(work)?;
+                        }
+                    }
+                    Err(stuck) => {
+                        // What finished is kept; the run ends with the error.
+                        if self.changes_since_commit > 0
+                            && let Some(w) = self.writer.as_mut()
+                        {
+                            w.commit()?;
+                            self.summary.commits += 1;
+                            self.changes_since_commit = 0;
+                        }
+                        return Err(stuck.into());
+                    }
+                }
             }
         }
     }
@@ -294,6 +321,14 @@ pub fn keeps_indexed_version(r: &Reason) -> bool {
     matches!(r, Reason::Unreadable { .. } | Reason::Changed)
 }
 
+/// The earlier of two optional moments.
+fn earliest(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 fn is_kept(rel: &str, kept: &[String]) -> bool {
     kept.iter().any(|k| {
         k.is_empty()
@@ -366,7 +401,7 @@ mod tests {
                 drop(tx);
                 docs
             });
-            apply.apply_all(rx).expect("apply");
+            apply.apply_all(rx, None).expect("apply");
             watcher.join().expect("watcher")
         });
         assert_eq!(committed, 1, "no commit while the channel was open");

@@ -11,7 +11,8 @@
 //!    alone which files need reading (`index::state`), sending those on as
 //!    [`Job`]s.
 //! 3. **parse workers** ([`parse`]): read → decode → normalize → extract,
-//!    one [`Work`] per file.
+//!    one [`Work`] per file, in a pool whose [`watchdog`] abandons a worker
+//!    stuck on one file (a `too-slow` skip) and starts another.
 //! 4. **apply** ([`apply`]): on the calling thread, the one tantivy writer
 //!    takes each [`Work`]: deletes, adds, counts.
 //! 5. **commit when due** ([`apply::Apply::commit_when_due`]): every
@@ -28,6 +29,7 @@
 pub mod apply;
 pub mod decide;
 pub mod parse;
+pub mod watchdog;
 
 use crate::corpus::walk::{self, Found, WalkOptions};
 use crate::corpus::{Entry, Skip};
@@ -200,6 +202,9 @@ pub struct Update {
     /// Indexed files with an mtime before this are trusted by metadata.
     cutoff: Option<i64>,
     apply: Apply,
+    /// What a parse worker does with a file (tests put in a parser that
+    /// hangs).
+    work: watchdog::WorkFn,
 }
 
 impl Update {
@@ -253,6 +258,7 @@ impl Update {
             seen,
             cutoff,
             apply,
+            work: parse::work_on,
         })
     }
 
@@ -293,18 +299,16 @@ impl Update {
         let progress = self.apply.progress();
         let decider =
             decide::Decider::new(&self.seen, self.cutoff, job_tx, work_tx.clone(), progress);
-        let (corpus, settings, apply) = (&self.corpus, &self.settings, &mut self.apply);
+        let (corpus, settings, apply, work) =
+            (&self.corpus, &self.settings, &mut self.apply, self.work);
 
         std::thread::scope(|s| -> Result<(IndexState, WalkTally)> {
             s.spawn(move || walk::walk_batched(corpus, &walk_opts, cores, &found_tx));
             let decider = s.spawn(move || decider.run(last_commit.as_ref(), found_rx));
-            for _ in 0..workers {
-                let (rx, tx) = (job_rx.clone(), work_tx.clone());
-                s.spawn(move || parse::parse_worker(rx, tx, &settings.pipeline));
-            }
-            drop(job_rx);
-            drop(work_tx);
-            apply.apply_all(work_rx)?;
+            // Not scoped: a worker the watchdog abandons is never joined.
+            let mut pool =
+                watchdog::Pool::start(workers, job_rx, work_tx, &settings.pipeline, work);
+            apply.apply_all(work_rx, Some(&mut pool))?;
             match decider.join() {
                 Ok(r) => r,
                 Err(_) => bail!("the corpus walk failed unexpectedly"),
@@ -386,4 +390,66 @@ fn open_for_update(dir: &Path, corpus: &Path, settings: &Settings) -> Result<(Ne
     }
     let empty = ix.stamp.corpus.is_none() && ix.num_docs()? == 0;
     Ok((ix, empty))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `work_on`, except that files named `hang*` never come back, and never
+    /// reach a budget check either: what the watchdog is for.
+    fn work_or_hang(job: Job, opts: &pipeline::Options) -> Work {
+        if job.entry.rel.starts_with("hang") {
+            loop {
+                std::thread::sleep(Duration::from_secs(3600));
+            }
+        }
+        parse::work_on(job, opts)
+    }
+
+    /// Issue 16: a parse that hangs where the budget cannot see it costs
+    /// its file, not the run: the file is a `too-slow` skip, every other
+    /// file is committed, and the run ends while the parse still hangs.
+    #[test]
+    fn a_run_goes_on_without_a_file_that_hangs_its_parser() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir_all(&corpus).expect("corpus");
+        let mut files = vec!["hang.txt".to_string()];
+        files.extend((0..40).map(|i| format!("story{i:02}.txt")));
+        for f in &files {
+            let text = format!("Story {f}\n\nThe harbour board met about {f}.\n");
+            std::fs::write(corpus.join(f), text).expect("file");
+        }
+        let settings = Settings {
+            pipeline: pipeline::Options {
+                // Room for a debug build's first file (it loads the
+                // gazetteers), on a busy machine.
+                max_file_time: Some(Duration::from_secs(2)),
+                ..pipeline::Options::default()
+            },
+            ..Settings::default()
+        };
+        let mut update = Update::open(&corpus, &dir.path().join("ix"), &settings).expect("open");
+        update.work = work_or_hang;
+        // On a thread of its own, so that a run that never ends fails the
+        // test rather than hangs it.
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        std::thread::spawn(move || {
+            let _ = tx.send(update.run());
+        });
+        let summary = rx
+            .recv_timeout(Duration::from_secs(120))
+            .expect("the run ends while the parse still hangs")
+            .expect("the run succeeds");
+        let skipped: Vec<_> = summary
+            .skips
+            .iter()
+            .map(|s| (s.path.as_str(), s.reason.key()))
+            .collect();
+        assert_eq!(skipped, [("hang.txt", "too-slow")]);
+        assert_eq!((summary.added, summary.documents), (40, 40));
+        let ix = NewsIndex::open(&dir.path().join("ix")).expect("index");
+        assert_eq!(ix.num_docs().expect("docs"), 40);
+    }
 }

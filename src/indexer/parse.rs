@@ -1,37 +1,22 @@
-//! The parse workers: each takes batches of [`Job`]s and turns every file
-//! into a [`Work`] — read it, compare its hash when only its metadata
-//! changed, and run the pipeline (decode → normalize → extract) on what is
-//! new. Workers touch neither the index nor the summary.
+//! A parse worker's work: each [`Job`] becomes a [`Work`] — read the file,
+//! compare its hash when only its metadata changed, and run the pipeline
+//! (decode → normalize → extract) on what is new. Workers touch neither the
+//! index nor the summary; they run in the pool of [`super::watchdog`].
+//!
+//! Each file's limits — its work and time budget, a panic turned into a
+//! skip — apply inside `pipeline::process_bytes` (`article::budget`), the
+//! one call per file in [`work_on`], so one bad file becomes a
+//! [`Work::Skipped`] instead of ending the run; a parse that never reaches
+//! a budget check is the watchdog's.
 
 use super::{Job, Work};
 use crate::article::Unit;
 use crate::corpus::{Entry, Reason, Skip, read};
 use crate::index::state::Verdict;
 use crate::pipeline;
-use crossbeam_channel::{Receiver, Sender};
 
 /// Files handed to a worker at once.
 pub const JOB_BATCH: usize = 16;
-
-/// A parse worker's loop: until the decider is done or the apply loop
-/// stops listening, take a batch of jobs and send back their results.
-///
-/// A worker slow on one file holds back the results of its batch, but not
-/// the commits: the apply loop commits on its timer meanwhile (see
-/// `apply::Apply::apply_all`). Each file's limits — its work and time
-/// budget, a panic turned into a skip — apply inside
-/// `pipeline::process_bytes` (`article::budget`), the one call per file in
-/// [`work_on`], so one bad file becomes a [`Work::Skipped`] instead of
-/// ending the run.
-pub fn parse_worker(rx: Receiver<Vec<Job>>, tx: Sender<Vec<Work>>, opts: &pipeline::Options) {
-    yield_to_the_writer();
-    for jobs in rx {
-        let done: Vec<Work> = jobs.into_iter().map(|j| work_on(j, opts)).collect();
-        if tx.send(done).is_err() {
-            break;
-        }
-    }
-}
 
 /// A worker's part for one file: read what must be read, and process what
 /// changed.
@@ -101,7 +86,7 @@ pub fn work_on(job: Job, opts: &pipeline::Options) -> Work {
 /// other idled. Hence one worker fewer than cores, and a lower priority, so
 /// that the indexing thread keeps a core; when it waits for documents, the
 /// workers still get every core.
-fn yield_to_the_writer() {
+pub(super) fn yield_to_the_writer() {
     // On Linux, PRIO_PROCESS with no pid names the calling thread. Failure
     // leaves the priority as it was, which is harmless.
     #[cfg(target_os = "linux")]

@@ -26,94 +26,152 @@ fn page(body: &str) -> String {
     )
 }
 
-/// The issue's files, made here; `good` ones must all be indexed.
-fn hostile_corpus(root: &Path) {
-    for (i, topic) in ["harbour", "granary", "tin", "rubber", "cocoa"]
-        .iter()
-        .enumerate()
-    {
-        write(
-            root,
-            &format!("good/{i}.txt"),
-            format!("The {topic} report\n\nTraders said the {topic} market was calm.\n"),
-        );
+/// What a run must make of one file of the hostile corpus.
+enum Expect {
+    /// Skipped with this kind of reason, and named on stderr.
+    Skipped(&'static str),
+    /// Indexed: the query finds exactly these ids (in any order).
+    Found(&'static str, Vec<&'static str>),
+    /// Indexed along with other files of the table: checked by their rows.
+    Written,
+}
+
+/// One row of the table: a file of the issue, made here, and its outcome.
+struct Case {
+    path: &'static str,
+    bytes: Vec<u8>,
+    expect: Expect,
+}
+
+fn case(path: &'static str, bytes: impl Into<Vec<u8>>, expect: Expect) -> Case {
+    Case {
+        path,
+        bytes: bytes.into(),
+        expect,
     }
-    // Crash: the adoption agency.
-    let b: String = (0..1999).map(|i| format!("<b id={i}>")).collect();
-    write(
-        root,
-        "c/amp.html",
-        page(&format!(
-            "<div>{b}</div>{}",
-            "<div>ampword</div>".repeat(16_000)
-        )),
-    );
-    // Stalls.
-    write(root, "c/divs.html", page(&"<div/>".repeat(100_000)));
-    write(root, "c/unclosed-b.html", page(&"<div></b>".repeat(50_000)));
-    write(
-        root,
-        "c/brackets.md",
-        format!(
-            "---\nx: {}{}\n---\nBody\n",
-            "[".repeat(100_000),
-            "]".repeat(100_000)
-        ),
-    );
-    let mut deep = String::new();
-    for _ in 0..200 {
-        deep.push_str("d/");
-    }
-    write(root, &format!("{deep}lost.txt"), "Lost story\n\nDeep.\n");
-    // Flat pages the old depth scan refused.
+}
+
+/// The issue's files: a crash, stalls, and wrong values, beside ordinary
+/// articles (the `good/` rows), in one table.
+fn hostile_cases() -> Vec<Case> {
+    let good = |path, topic: &str, q| {
+        let text = format!("The {topic} report\n\nTraders said the {topic} market was calm.\n");
+        case(path, text, Expect::Found(q, vec![path]))
+    };
+    let adoption: String = (0..1999).map(|i| format!("<b id={i}>")).collect();
     let anchors: String = (0..2500).map(|i| format!("<a name=n{i}>x ")).collect();
-    write(
-        root,
-        "flat/anchors.html",
-        page(&format!("<p>Anchored {anchors}</p>")),
-    );
-    // Wrong values.
-    write(
-        root,
-        "v/dates.jsonl",
-        "{\"title\":\"Far future\",\"text\":\"x\",\"date\":99999999999999}\n\
-         {\"title\":\"Far past\",\"text\":\"x\",\"date\":-99999999999999}\n\
-         {\"title\":\"Compact\",\"text\":\"x\",\"date\":20111112}\n\
-         \u{feff}{\"title\":\"After a BOM\",\"text\":\"bomword\"}\n",
-    );
     let mut mixed = b"<html><head><meta charset=\"utf-8\"><title>Mixed caf\xc3\xa9 story</title></head><body><p>Cr\xe8me story text.</p></body></html>".to_vec();
-    mixed.extend_from_slice(b"\n");
-    write(root, "v/mixed.html", mixed);
-    write(root, "v/a#b.txt", "Hash name\n\nhashword\n");
-    write(root, "v/100% pure.txt", "Percent name\n\npercentword\n");
-    write(
-        root,
-        "v/x.json",
-        "[{\"title\":\"Record one\",\"text\":\"recordword\"}]",
-    );
-    write(
-        root,
-        "v/x.json#1",
-        "{\"title\":\"Hash one\",\"text\":\"recordword\"}",
-    );
-    write(
-        root,
-        "v/bidi.json",
-        "{\"title\":\"evil\u{202e}txt.exe\",\"text\":\"bidiword\"}",
-    );
-    write(
-        root,
-        "v/long-title.json",
-        format!(
-            "{{\"title\":\"{}\",\"text\":\"longword\"}}",
-            "t".repeat(100_000)
+    mixed.push(b'\n');
+    vec![
+        good("good/0.txt", "harbour", "harbour"),
+        good("good/1.txt", "granary", "granary"),
+        good("good/2.txt", "tin", "tin"),
+        good("good/3.txt", "rubber", "rubber"),
+        good("good/4.txt", "cocoa", "cocoa"),
+        // Crash: the adoption agency.
+        case(
+            "c/amp.html",
+            page(&format!(
+                "<div>{adoption}</div>{}",
+                "<div>ampword</div>".repeat(16_000)
+            )),
+            Expect::Skipped("too-complex"),
         ),
+        // Stalls.
+        case(
+            "c/divs.html",
+            page(&"<div/>".repeat(100_000)),
+            Expect::Skipped("too-complex"),
+        ),
+        case(
+            "c/unclosed-b.html",
+            page(&"<div></b>".repeat(50_000)),
+            Expect::Skipped("too-complex"),
+        ),
+        case(
+            "c/brackets.md",
+            format!(
+                "---\nx: {}{}\n---\nBody\n",
+                "[".repeat(100_000),
+                "]".repeat(100_000)
+            ),
+            Expect::Skipped("too-complex"),
+        ),
+        // A flat page the old depth scan refused.
+        case(
+            "flat/anchors.html",
+            page(&format!("<p>Anchored {anchors}</p>")),
+            Expect::Found("anchored", vec!["flat/anchors.html"]),
+        ),
+        // Wrong values.
+        case(
+            "v/dates.jsonl",
+            "{\"title\":\"Far future\",\"text\":\"x\",\"date\":99999999999999}\n\
+             {\"title\":\"Far past\",\"text\":\"x\",\"date\":-99999999999999}\n\
+             {\"title\":\"Compact\",\"text\":\"x\",\"date\":20111112}\n\
+             \u{feff}{\"title\":\"After a BOM\",\"text\":\"bomword\"}\n",
+            Expect::Found("bomword", vec!["v/dates.jsonl#4"]),
+        ),
+        case(
+            "v/mixed.html",
+            mixed,
+            Expect::Found("mixed", vec!["v/mixed.html"]),
+        ),
+        case(
+            "v/a#b.txt",
+            "Hash name\n\nhashword\n",
+            Expect::Found("hashword", vec!["v/a#b.txt"]),
+        ),
+        case(
+            "v/100% pure.txt",
+            "Percent name\n\npercentword\n",
+            Expect::Found("percentword", vec!["v/100% pure.txt"]),
+        ),
+        case(
+            "v/x.json",
+            "[{\"title\":\"Record one\",\"text\":\"recordword\"}]",
+            Expect::Found("recordword", vec!["v/x.json#1", "v/x.json%231"]),
+        ),
+        case(
+            "v/x.json#1",
+            "{\"title\":\"Hash one\",\"text\":\"recordword\"}",
+            Expect::Written,
+        ),
+        case(
+            "v/bidi.json",
+            "{\"title\":\"evil\u{202e}txt.exe\",\"text\":\"bidiword\"}",
+            Expect::Found("bidiword", vec!["v/bidi.json"]),
+        ),
+        case(
+            "v/long-title.json",
+            format!(
+                "{{\"title\":\"{}\",\"text\":\"longword\"}}",
+                "t".repeat(100_000)
+            ),
+            Expect::Found("longword", vec!["v/long-title.json"]),
+        ),
+        case(
+            "v/unclosed.md",
+            "---\ntitle: Never closed\n\nText of the story.\n",
+            Expect::Skipped("malformed"),
+        ),
+    ]
+}
+
+/// Run `cmd`, which must succeed; its output.
+fn ok(cmd: &mut assert_cmd::Command) -> std::process::Output {
+    let out = cmd.output().expect("newsidx runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
-    write(
-        root,
-        "v/unclosed.md",
-        "---\ntitle: Never closed\n\nText of the story.\n",
-    );
+    out
+}
+
+/// Run `cmd`, which must succeed and print JSON; that JSON.
+fn json(cmd: &mut assert_cmd::Command) -> Value {
+    serde_json::from_slice(&ok(cmd).stdout).expect("JSON on stdout")
 }
 
 fn index(corpus: &Path, index: &Path) -> (Value, String) {
@@ -143,25 +201,45 @@ fn skip_kind(summary: &Value, path: &str) -> Option<String> {
 fn one_run_over_hostile_files_indexes_the_good_and_reports_the_rest() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (corpus, ix) = (dir.path().join("corpus"), dir.path().join("ix"));
-    hostile_corpus(&corpus);
+    let cases = hostile_cases();
+    for c in &cases {
+        write(&corpus, c.path, &c.bytes);
+    }
+    // A folder 200 deep: the walk stops at its limit.
+    write(
+        &corpus,
+        &format!("{}lost.txt", "d/".repeat(200)),
+        "Lost story\n\nDeep.\n",
+    );
     let (summary, stderr) = index(&corpus, &ix);
 
-    for (path, kind) in [
-        ("c/amp.html", "too-complex"),
-        ("c/divs.html", "too-complex"),
-        ("c/unclosed-b.html", "too-complex"),
-        ("c/brackets.md", "too-complex"),
-        ("v/unclosed.md", "malformed"),
-    ] {
-        assert_eq!(
-            skip_kind(&summary, path).as_deref(),
-            Some(kind),
-            "{path}: {stderr}"
-        );
-        assert!(
-            stderr.contains(&format!("newsidx: {path}: ")),
-            "{path}: {stderr}"
-        );
+    let cmd = |args: &[&str]| {
+        let mut c = newsidx();
+        c.args(args).arg("--index").arg(&ix);
+        c
+    };
+    let search = |q: &str| json(&mut cmd(&["search", q, "--format", "json", "-n", "50"]));
+    for c in &cases {
+        match &c.expect {
+            Expect::Skipped(kind) => {
+                let path = c.path;
+                assert_eq!(
+                    skip_kind(&summary, path).as_deref(),
+                    Some(*kind),
+                    "{path}: {stderr}"
+                );
+                assert!(
+                    stderr.contains(&format!("newsidx: {path}: ")),
+                    "{path}: {stderr}"
+                );
+            }
+            Expect::Found(q, want) => {
+                let mut got = ids(&search(q));
+                got.sort();
+                assert_eq!(&got, want, "{}: search {q}", c.path);
+            }
+            Expect::Written => {}
+        }
     }
     let deep_skip = summary["skips"]
         .as_array()
@@ -171,55 +249,27 @@ fn one_run_over_hostile_files_indexes_the_good_and_reports_the_rest() {
         })
         .expect("the deep folder is reported");
     assert_eq!(deep_skip["reason"]["kind"], "too-complex");
-    // The numeric dates are notes, not skips.
-    assert!(
-        stderr.contains("v/dates.jsonl#1: date 99999999999999"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("v/dates.jsonl#2: date -99999999999999"),
-        "{stderr}"
-    );
 
-    let cmd = |args: &[&str]| {
-        let mut c = newsidx();
-        c.args(args).arg("--index").arg(&ix);
-        c
-    };
-    let search = |q: &str| -> Value {
-        let out = cmd(&["search", q, "--format", "json", "-n", "50"])
-            .output()
-            .expect("runs");
-        serde_json::from_slice(&out.stdout).expect("JSON")
-    };
-    for topic in ["harbour", "granary", "tin", "rubber", "cocoa"] {
-        assert_eq!(ids(&search(topic)).len(), 1, "{topic}");
+    // Dates: never wrapped, notes rather than skips; 20111112 is a date.
+    for line in [
+        "v/dates.jsonl#1: date 99999999999999",
+        "v/dates.jsonl#2: date -99999999999999",
+    ] {
+        assert!(stderr.contains(line), "{line}: {stderr}");
     }
-    assert_eq!(ids(&search("anchored")), vec!["flat/anchors.html"]);
-    assert_eq!(ids(&search("bomword")), vec!["v/dates.jsonl#4"]);
-
-    // Dates: never wrapped; 20111112 is a date.
-    let dates = search("title:far OR title:compact");
-    for h in dates["hits"].as_array().expect("hits") {
-        let want = if h["title"] == "Compact" {
-            Value::from("2011-11-12")
-        } else {
-            Value::Null
+    for h in search("title:far OR title:compact")["hits"]
+        .as_array()
+        .expect("hits")
+    {
+        let want = match h["title"] == "Compact" {
+            true => Value::from("2011-11-12"),
+            false => Value::Null,
         };
         assert_eq!(h["date"], want, "{h}");
     }
-
-    // Stray byte in a UTF-8 page.
-    let mixed = search("mixed");
-    assert_eq!(mixed["hits"][0]["title"], "Mixed caf\u{e9} story");
-
-    // Ids and paths of odd names: the files' own names, paths that exist.
-    let mut found = ids(&search("hashword OR percentword OR recordword"));
-    found.sort();
-    assert_eq!(
-        found,
-        vec!["v/100% pure.txt", "v/a#b.txt", "v/x.json#1", "v/x.json%231"]
-    );
+    // A stray byte in a UTF-8 page leaves the rest UTF-8.
+    assert_eq!(search("mixed")["hits"][0]["title"], "Mixed caf\u{e9} story");
+    // Paths of odd names are files that exist.
     for h in search("hashword OR percentword OR recordword")["hits"]
         .as_array()
         .expect("hits")
@@ -227,40 +277,30 @@ fn one_run_over_hostile_files_indexes_the_good_and_reports_the_rest() {
         let path = h["path"].as_str().expect("path");
         assert!(Path::new(path).is_file(), "{path}");
     }
-    // `show` takes the id, the path relative to here, or the absolute path.
-    let abs = corpus.join("v/a#b.txt");
-    for arg in ["v/a#b.txt".to_string(), abs.display().to_string()] {
-        let out = cmd(&["show", &arg]).output().expect("runs");
+    // `show` takes the id, the absolute path, or the path relative to the
+    // folder it runs in.
+    let abs = corpus.join("v/a#b.txt").display().to_string();
+    for (arg, cwd) in [
+        ("v/a#b.txt", dir.path().to_path_buf()),
+        (abs.as_str(), dir.path().to_path_buf()),
+        ("v/a#b.txt", corpus.clone()),
+        ("a#b.txt", corpus.join("v")),
+    ] {
+        let out = ok(cmd(&["show", arg]).current_dir(&cwd));
+        let text = String::from_utf8_lossy(&out.stdout);
         assert!(
-            out.status.success(),
-            "{arg}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(
-            String::from_utf8_lossy(&out.stdout).contains("Hash name"),
-            "{arg}"
+            text.contains("Hash name"),
+            "show {arg} in {}",
+            cwd.display()
         );
     }
-    let out = cmd(&["show", "v/a#b.txt"])
-        .current_dir(&corpus)
-        .output()
-        .expect("runs");
-    assert!(out.status.success());
-    let rel_from_inside = cmd(&["show", "a#b.txt"])
-        .current_dir(corpus.join("v"))
-        .output()
-        .expect("runs");
-    assert!(
-        rel_from_inside.status.success(),
-        "{}",
-        String::from_utf8_lossy(&rel_from_inside.stderr)
-    );
-
     // Titles: bidi controls never reach the terminal; every title capped.
-    let out = cmd(&["search", "bidiword"]).output().expect("runs");
+    let out = ok(&mut cmd(&["search", "bidiword"]));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("eviltxt.exe"), "{text}");
-    assert!(!text.contains('\u{202e}'));
+    assert!(
+        text.contains("eviltxt.exe") && !text.contains('\u{202e}'),
+        "{text}"
+    );
     let long = search("longword");
     let title = long["hits"][0]["title"].as_str().expect("title");
     assert!(title.chars().count() <= 201, "{}", title.len());
@@ -275,15 +315,6 @@ fn parse_shows_the_date_from_the_path_as_index_does() {
         "2011/11/12/tide-gauges.txt",
         "Tide gauges\n\nA quiet revolution in sea level records.\n",
     );
-    let json = |cmd: &mut assert_cmd::Command| -> Value {
-        let out = cmd.output().expect("runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("JSON")
-    };
     // Indexed in place (`index .`: the index inside the corpus), parse
     // finds the corpus root as index did, from the corpus or below it.
     newsidx()
@@ -382,32 +413,20 @@ fn an_index_inside_its_corpus_survives_a_move() {
         .assert()
         .success();
     std::fs::rename(&mv1, &mv2).expect("move");
-    let out = newsidx()
-        .args(["search", "tin", "--format", "json"])
-        .current_dir(&mv2)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let v = json(
+        newsidx()
+            .args(["search", "tin", "--format", "json"])
+            .current_dir(&mv2),
     );
-    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let path = v["hits"][0]["path"].as_str().expect("a path");
     assert!(Path::new(path).is_file(), "{path}");
     assert!(path.contains("mv2"), "{path}");
     // Updating it in its new place is an update, not a rebuild.
-    let out = newsidx()
-        .args(["index", ".", "--no-progress", "--format", "json"])
-        .current_dir(&mv2)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let s = json(
+        newsidx()
+            .args(["index", ".", "--no-progress", "--format", "json"])
+            .current_dir(&mv2),
     );
-    let s: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(s["unchanged"], 1, "{s}");
     assert_eq!(s["rebuilt"], false, "{s}");
 }
@@ -439,19 +458,13 @@ fn an_index_elsewhere_is_re_pointed_without_reindexing() {
         err.contains("--repoint") && err.contains("without reindexing"),
         "{err}"
     );
-    let out = newsidx()
-        .args(["index", "--no-progress", "--repoint", "--format", "json"])
-        .arg(&c2)
-        .arg("--index")
-        .arg(&ix)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let s = json(
+        newsidx()
+            .args(["index", "--no-progress", "--repoint", "--format", "json"])
+            .arg(&c2)
+            .arg("--index")
+            .arg(&ix),
     );
-    let s: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(
         (s["unchanged"].as_u64(), s["indexed"].as_u64()),
         (Some(2), Some(0)),
@@ -459,12 +472,11 @@ fn an_index_elsewhere_is_re_pointed_without_reindexing() {
     );
     // Re-pointed for good: a plain update and search paths use the new place.
     index(&c2, &ix);
-    let out = newsidx()
-        .args(["search", "tin", "--format", "json", "--index"])
-        .arg(&ix)
-        .output()
-        .expect("runs");
-    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let v = json(
+        newsidx()
+            .args(["search", "tin", "--format", "json", "--index"])
+            .arg(&ix),
+    );
     let path = v["hits"][0]["path"].as_str().expect("path");
     assert!(Path::new(path).is_file() && path.contains("c2"), "{path}");
 }
