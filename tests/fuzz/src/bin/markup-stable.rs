@@ -1,9 +1,11 @@
 //! The `markup` fuzz target on stable Rust, without cargo-fuzz: mutated and
 //! generated HTML and Markdown through the parsers under the per-file
 //! budget, each input held to a time and a memory limit from outside the
-//! budget (a watchdog thread, a counting allocator), as libFuzzer's
-//! `-timeout` and `-rss_limit_mb` would. An input over a limit aborts the
-//! run and is left in `OUT/current.bin` to reproduce; a panic the same.
+//! budget (a thread left behind, a counting allocator), as libFuzzer's
+//! `-timeout` and `-rss_limit_mb` would. An input over the time limit is
+//! saved as `OUT/hang-N.bin` and the run goes on (up to 3); one over the
+//! memory limit, or a panic, ends the run with the input in
+//! `OUT/current.bin`.
 //!
 //! Not coverage-guided: inputs are seed files (the format fixtures) and
 //! hostile pieces, mutated by flips, splices and — what finds superlinear
@@ -18,7 +20,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// Heap bytes in use, their peak since the last reset, and the limit.
@@ -71,9 +73,47 @@ fn grew(by: usize) {
 #[global_allocator]
 static ALLOC: Counting = Counting;
 
-/// Nanoseconds since the run's start at which the current input began (0:
-/// between inputs), for the watchdog thread.
-static STARTED: AtomicU64 = AtomicU64::new(0);
+/// Inputs over the hard time limit after which the run stops (each leaves
+/// a thread spinning).
+const MAX_HANGS: usize = 3;
+
+/// A thread that parses inputs, so that one the budget fails to stop can be
+/// left behind (as the indexer's watchdog does).
+struct Worker {
+    tx: std::sync::mpsc::Sender<(u8, Vec<u8>)>,
+    rx: std::sync::mpsc::Receiver<Outcome>,
+}
+
+impl Worker {
+    fn start() -> Worker {
+        let (tx, jobs) = std::sync::mpsc::channel::<(u8, Vec<u8>)>();
+        let (done, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for (pick, data) in jobs {
+                if done.send(markup(pick, &data)).is_err() {
+                    return;
+                }
+            }
+        });
+        Worker { tx, rx }
+    }
+
+    /// The input's outcome, or `None` if it ran over `limit`. A panic in
+    /// the check ends the run (the panic message is on stderr).
+    fn run(&self, pick: u8, data: Vec<u8>, limit: Duration) -> Option<Outcome> {
+        if self.tx.send((pick, data)).is_err() {
+            std::process::exit(1);
+        }
+        match self.rx.recv_timeout(limit) {
+            Ok(o) => Some(o),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => None,
+            Err(_) => {
+                eprintln!("a check failed; the input is in OUT/current.bin");
+                std::process::exit(1)
+            }
+        }
+    }
+}
 
 /// xorshift64*: enough randomness for mutations, no dependency.
 struct Rng(u64);
@@ -92,18 +132,119 @@ impl Rng {
 
 /// Tokens that make HTML tree builders and Markdown parsers work.
 const DICT: &[&str] = &[
-    "<div>", "</div>", "<div/>", "<b>", "</b>", "<i>", "<a name=x>", "<a href=#>", "</a>",
-    "<font>", "<nobr>", "<p>", "</p>", "<table>", "<tr>", "<td>", "</td>", "<th>", "<tbody>",
-    "<caption>", "<colgroup>", "<select>", "<option>", "<optgroup>", "<li>", "<ul>", "<ol>",
-    "<dl>", "<dt>", "<dd>", "<h1>", "<h2>", "<pre>", "<textarea>", "<template>", "</template>",
-    "<svg>", "<math>", "<mi>", "<foreignObject>", "<script>", "</script>", "<style>",
-    "<noscript>", "<iframe>", "<frameset>", "<plaintext>", "<form>", "<button>", "<applet>",
-    "<marquee>", "<object>", "<img>", "<br>", "<hr>", "<!--", "-->", "<![CDATA[", "]]>",
-    "<!DOCTYPE html>", "&amp;", "&#x10FFFF;", "&lt;", "<article>", "<main>", "<section>",
-    "<span>", "</span>", "<meta property=og:title content=x>", "<title>", "</title>", " x=/",
-    "\"", "'", "=", "[", "]", "(", ")", "![", "](", "> ", "* ", "- ", "+ ", "1. ", "```",
-    "~~~", "    ", "\t", "|", "| --- |", "---\n", "*", "_", "**", "__", "`", "\\", "\n", "\n\n",
-    "[a]: /b", "<http://x>", "# ", "## ", "=====", "title: ", "{", "}", "&", "#", ":", "- [",
+    "<div>",
+    "</div>",
+    "<div/>",
+    "<b>",
+    "</b>",
+    "<i>",
+    "<a name=x>",
+    "<a href=#>",
+    "</a>",
+    "<font>",
+    "<nobr>",
+    "<p>",
+    "</p>",
+    "<table>",
+    "<tr>",
+    "<td>",
+    "</td>",
+    "<th>",
+    "<tbody>",
+    "<caption>",
+    "<colgroup>",
+    "<select>",
+    "<option>",
+    "<optgroup>",
+    "<li>",
+    "<ul>",
+    "<ol>",
+    "<dl>",
+    "<dt>",
+    "<dd>",
+    "<h1>",
+    "<h2>",
+    "<pre>",
+    "<textarea>",
+    "<template>",
+    "</template>",
+    "<svg>",
+    "<math>",
+    "<mi>",
+    "<foreignObject>",
+    "<script>",
+    "</script>",
+    "<style>",
+    "<noscript>",
+    "<iframe>",
+    "<frameset>",
+    "<plaintext>",
+    "<form>",
+    "<button>",
+    "<applet>",
+    "<marquee>",
+    "<object>",
+    "<img>",
+    "<br>",
+    "<hr>",
+    "<!--",
+    "-->",
+    "<![CDATA[",
+    "]]>",
+    "<!DOCTYPE html>",
+    "&amp;",
+    "&#x10FFFF;",
+    "&lt;",
+    "<article>",
+    "<main>",
+    "<section>",
+    "<span>",
+    "</span>",
+    "<meta property=og:title content=x>",
+    "<title>",
+    "</title>",
+    " x=/",
+    "\"",
+    "'",
+    "=",
+    "[",
+    "]",
+    "(",
+    ")",
+    "![",
+    "](",
+    "> ",
+    "* ",
+    "- ",
+    "+ ",
+    "1. ",
+    "```",
+    "~~~",
+    "    ",
+    "\t",
+    "|",
+    "| --- |",
+    "---\n",
+    "*",
+    "_",
+    "**",
+    "__",
+    "`",
+    "\\",
+    "\n",
+    "\n\n",
+    "[a]: /b",
+    "<http://x>",
+    "# ",
+    "## ",
+    "=====",
+    "title: ",
+    "{",
+    "}",
+    "&",
+    "#",
+    ":",
+    "- [",
 ];
 
 /// Built-in hostile seeds, beside the files given on the command line.
@@ -135,10 +276,9 @@ fn read_seeds(dirs: &[PathBuf], seeds: &mut Vec<Vec<u8>>) {
                 let p = e.path();
                 if p.is_dir() {
                     stack.push(p);
-                } else if p
-                    .extension()
-                    .is_some_and(|x| ["html", "htm", "md", "markdown"].contains(&&*x.to_string_lossy()))
-                    && let Ok(b) = std::fs::read(&p)
+                } else if p.extension().is_some_and(|x| {
+                    ["html", "htm", "md", "markdown"].contains(&&*x.to_string_lossy())
+                }) && let Ok(b) = std::fs::read(&p)
                 {
                     seeds.push(b);
                 }
@@ -254,7 +394,10 @@ fn save(dir: &Path, name: &str, pick: u8, data: &[u8]) {
     let mut bytes = vec![pick];
     bytes.extend_from_slice(data);
     if let Err(e) = std::fs::write(dir.join(name), bytes) {
-        eprintln!("markup-stable: cannot write {}: {e}", dir.join(name).display());
+        eprintln!(
+            "markup-stable: cannot write {}: {e}",
+            dir.join(name).display()
+        );
     }
 }
 
@@ -269,18 +412,6 @@ fn main() {
     let mut rng = Rng(a.seed);
     let hard_limit = MARKUP_BUDGET * 3;
     let run_start = Instant::now();
-    std::thread::spawn(move || {
-        loop {
-            std::thread::sleep(Duration::from_millis(100));
-            let s = STARTED.load(Ordering::SeqCst);
-            if s > 0 && run_start.elapsed().as_nanos() as u64 - s > hard_limit.as_nanos() as u64 {
-                eprintln!(
-                    "\nTIMEOUT: one input's parse ran over {hard_limit:?} (budget {MARKUP_BUDGET:?}); it is in current.bin"
-                );
-                std::process::abort();
-            }
-        }
-    });
     LIMIT.store(a.max_mb << 20, Ordering::SeqCst);
     println!(
         "markup-stable: seed {} · {} seed inputs · {} s · budget {MARKUP_BUDGET:?}, hard limits {hard_limit:?} and {} MiB per input",
@@ -293,16 +424,32 @@ fn main() {
     let (mut n, mut bytes) = (0u64, 0usize);
     let mut slowest: Vec<(Duration, usize, u8, Vec<u8>)> = Vec::new();
     let mut max_mem = (0usize, 0usize);
+    let mut hangs = 0;
+    let mut worker = Worker::start();
     while run_start.elapsed() < Duration::from_secs(a.secs) {
         let (pick, data) = mutate(&mut rng, &seeds);
         save(&a.out, "current.bin", pick, &data);
         let base = CURRENT.load(Ordering::SeqCst);
         PEAK.store(base, Ordering::SeqCst);
-        STARTED.store(run_start.elapsed().as_nanos() as u64 | 1, Ordering::SeqCst);
         let t = Instant::now();
-        let outcome = markup(pick, &data);
+        let Some(outcome) = worker.run(pick, data.clone(), hard_limit) else {
+            // Over the hard limit: the budget did not stop it. Keep the
+            // input, leave the thread to it, go on with a new one.
+            hangs += 1;
+            let name = format!("hang-{hangs}.bin");
+            save(&a.out, &name, pick, &data);
+            println!(
+                "HANG: a {} byte input ran over {hard_limit:?} (budget {MARKUP_BUDGET:?}); saved as {name}",
+                data.len()
+            );
+            if hangs >= MAX_HANGS {
+                println!("stopping after {MAX_HANGS} hangs");
+                break;
+            }
+            worker = Worker::start();
+            continue;
+        };
         let took = t.elapsed();
-        STARTED.store(0, Ordering::SeqCst);
         let mem = PEAK.load(Ordering::SeqCst).saturating_sub(base);
         if mem > max_mem.0 {
             max_mem = (mem, data.len());
@@ -318,7 +465,7 @@ fn main() {
     }
     let _ = std::fs::remove_file(a.out.join("current.bin"));
     println!(
-        "{n} inputs ({:.1} MB) in {:.0?}; no panic, none over {hard_limit:?} or {} MiB",
+        "{n} inputs ({:.1} MB) in {:.0?}; no panic, none over {} MiB; {hangs} over {hard_limit:?}",
         bytes as f64 / 1e6,
         run_start.elapsed(),
         a.max_mb
@@ -331,7 +478,11 @@ fn main() {
     );
     for (i, (took, len, pick, data)) in slowest.iter().enumerate() {
         let kind = if pick % 2 == 0 { "html" } else { "markdown" };
-        println!("slowest {}: {took:.2?}, {len} bytes as {kind} (saved as slow-{}.bin)", i + 1, i + 1);
+        println!(
+            "slowest {}: {took:.2?}, {len} bytes as {kind} (saved as slow-{}.bin)",
+            i + 1,
+            i + 1
+        );
         save(&a.out, &format!("slow-{}.bin", i + 1), *pick, data);
     }
 }
