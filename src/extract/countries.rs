@@ -498,6 +498,11 @@ pub fn code_for(value: &str) -> Option<&'static str> {
     {
         return Some(d.code);
     }
+    // A canonical name as stored in the index (every country facet value):
+    // found before scanning the aliases.
+    if let Some(d) = g.defs.iter().find(|d| d.name == v) {
+        return Some(d.code);
+    }
     let by = |kind: AliasKind| {
         g.aliases
             .iter()
