@@ -219,17 +219,20 @@ run_set() {
     local tool=$1 kind=$2 q cmd
     shift 2
     : >"$WORK/times"
+    : >"$WORK/cpus"
     for q in "$@"; do
         cmd=$(qcmd "$tool" "$q" "${kind#plain}")
         hyperfine -N -i --style none --warmup "$WARMUP" --runs "$RUNS" --export-json "$WORK/hf.json" \
             "$cmd" >/dev/null 2>"$WORK/hf.err" || { log "$tool $q: hyperfine failed: $(cat "$WORK/hf.err")"; return 1; }
         jq -r '.results[0].times[] * 1000' "$WORK/hf.json" >>"$WORK/times"
+        jq -r '(.results[0].user + .results[0].system) * 1000' "$WORK/hf.json" >>"$WORK/cpus"
         $TIME -f '%M' -o "$WORK/t" bash -c "$cmd" >/dev/null 2>&1 || true
         local rss=$(($(tail -1 "$WORK/t") / 1024))
         ((rss > ${R[$tool.srss]:-0})) && R[$tool.srss]=$rss
     done
     R[$tool.${kind}_med]=$(median_of <"$WORK/times")
     R[$tool.${kind}_max]=$(sort -g "$WORK/times" | tail -1)
+    R[$tool.${kind}_cpu]=$(median_of <"$WORK/cpus")
     log "$tool $kind: median $(f1 "${R[$tool.${kind}_med]}") ms, max $(f1 "${R[$tool.${kind}_max]}") ms"
 }
 
@@ -297,10 +300,13 @@ print_size() { # print_size FACTOR
     row "re-index % of full" reidx_pct f1
     row "search median ms (7 queries)" plain_med f1
     row "search max ms" plain_max f1
+    row "search CPU ms (user + sys, median of the queries' means)" plain_cpu f1
     row "… with --facet country --timeline, median ms (÷ FTS5 without)" facets_med f1 plain_med
     row "… with --facet country --timeline, max ms (÷ FTS5 without)" facets_max f1 plain_max
+    row "… with --facet country --timeline, CPU ms (÷ FTS5 without)" facets_cpu f1 plain_cpu
     row "\`*\` --facet country ms (FTS5: count(*)), median" all_med f1
     row "\`*\` --facet country ms, max" all_max f1
+    row "\`*\` --facet country CPU ms" all_cpu f1
     row "peak RSS search MiB" srss f1
     targets "$f"
 }
@@ -368,7 +374,7 @@ growth() {
 }
 
 cleanup() {
-    rm -rf "$WORK/index-newsidx" "$WORK/index-sqlite" "$WORK/index-xapian" "$WORK"/{t,times,hf.json,hf.err,cmd.err} "$WORK"/fts-*.sql
+    rm -rf "$WORK/index-newsidx" "$WORK/index-sqlite" "$WORK/index-xapian" "$WORK"/{t,times,cpus,hf.json,hf.err,cmd.err} "$WORK"/fts-*.sql
     if [[ ${KEEP_CORPUS:-0} != 1 && -n ${CORPUS:-} ]]; then
         rm -rf "$CORPUS" "$CORPUS.stamp"
     fi
