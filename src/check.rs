@@ -138,6 +138,7 @@ pub fn parse_file(text: &str, file: &str) -> Result<Vec<SavedQuery>, FileError> 
     let mut out = Vec::new();
     for r in raw.query {
         let line = line_of(text, r.name.span().start);
+        let problem = contradiction(&r);
         let name = r.name.into_inner();
         let at = |msg: String| err(format!("line {line}: query {name:?}: {msg}"));
         if name.trim().is_empty() {
@@ -148,44 +149,7 @@ pub fn parse_file(text: &str, file: &str) -> Result<Vec<SavedQuery>, FileError> 
                 "a query of this name comes earlier; names must be unique".into(),
             ));
         }
-        if r.q.trim().is_empty() {
-            return Err(at("`q` is empty; write the query to run".into()));
-        }
-        if let (Some(lo), Some(hi)) = (r.min_hits, r.max_hits)
-            && lo > hi
-        {
-            return Err(at(format!(
-                "min_hits ({lo}) is larger than max_hits ({hi}); no result could pass"
-            )));
-        }
-        if r.top_k == Some(0) {
-            return Err(at("top_k must be at least 1".into()));
-        }
-        if r.top_k.is_some() && r.must_include.is_empty() {
-            return Err(at(
-                "top_k is the window of must_include, which this query lacks".into(),
-            ));
-        }
-        if let Some(id) = r
-            .must_include
-            .iter()
-            .find(|id| r.must_not_include.contains(id))
-        {
-            return Err(at(format!(
-                "{id:?} is in both must_include and must_not_include"
-            )));
-        }
-        if let Some((facet, _)) = r.top_facet.iter().find(|(_, v)| v.trim().is_empty()) {
-            return Err(at(format!("top_facet.{} is empty", facet.name())));
-        }
-        if let Some(v) = r.top_facet.get(&Facet::Country)
-            && let Err(e) = search::query::resolve_country(v.trim())
-        {
-            return Err(at(format!(
-                "top_facet.country: {e} ({})",
-                search::query::COUNTRY_HINT
-            )));
-        }
+        problem.map_err(at)?;
         out.push(SavedQuery {
             name,
             q: r.q,
@@ -201,6 +165,48 @@ pub fn parse_file(text: &str, file: &str) -> Result<Vec<SavedQuery>, FileError> 
         });
     }
     Ok(out)
+}
+
+/// What makes a saved query impossible to judge or to pass: the message
+/// (without the query's name and line, which the caller adds).
+fn contradiction(r: &RawQuery) -> Result<(), String> {
+    if r.q.trim().is_empty() {
+        return Err("`q` is empty; write the query to run".into());
+    }
+    if let (Some(lo), Some(hi)) = (r.min_hits, r.max_hits)
+        && lo > hi
+    {
+        return Err(format!(
+            "min_hits ({lo}) is larger than max_hits ({hi}); no result could pass"
+        ));
+    }
+    if r.top_k == Some(0) {
+        return Err("top_k must be at least 1".into());
+    }
+    if r.top_k.is_some() && r.must_include.is_empty() {
+        return Err("top_k is the window of must_include, which this query lacks".into());
+    }
+    if let Some(id) = r
+        .must_include
+        .iter()
+        .find(|id| r.must_not_include.contains(id))
+    {
+        return Err(format!(
+            "{id:?} is in both must_include and must_not_include"
+        ));
+    }
+    if let Some((facet, _)) = r.top_facet.iter().find(|(_, v)| v.trim().is_empty()) {
+        return Err(format!("top_facet.{} is empty", facet.name()));
+    }
+    if let Some(v) = r.top_facet.get(&Facet::Country)
+        && let Err(e) = search::query::resolve_country(v.trim())
+    {
+        return Err(format!(
+            "top_facet.country: {e} ({})",
+            search::query::COUNTRY_HINT
+        ));
+    }
+    Ok(())
 }
 
 fn line_of(text: &str, byte: usize) -> usize {

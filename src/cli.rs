@@ -561,6 +561,100 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
 
 // The library's own types for what the flags choose: clap stops here.
 
+impl SearchArgs {
+    /// The library's request from the command line; bad flag values are errors
+    /// that name the flag.
+    pub fn request(&self, query: &str) -> anyhow::Result<crate::search::Request> {
+        let (like, query) = crate::search::batch::split_like(query);
+        if like.is_some() && self.like.is_some() {
+            anyhow::bail!(
+                "give the article either as similar:ID in the query or as --like, not both"
+            );
+        }
+        if self.queries.is_some() && self.format == OutputFormat::Json {
+            anyhow::bail!(
+                "--queries writes one block per query: use --format ndjson (each line tagged with its query), csv (a query column) or text"
+            );
+        }
+        let date = |flag: &str, v: &Option<String>, last: bool| {
+            v.as_deref()
+                .map(|s| {
+                    crate::search::query::flag_date(s, last)
+                        .map_err(|e| anyhow::anyhow!("--{flag}: {e}"))
+                })
+                .transpose()
+        };
+        let filters = crate::search::build::Filters {
+            since: date("since", &self.since, false)?,
+            until: date("until", &self.until, true)?,
+            countries: self
+                .country
+                .iter()
+                .map(|c| {
+                    crate::search::query::resolve_country(c).map_err(|e| {
+                        anyhow::anyhow!("--country: {e}; {}", crate::search::query::COUNTRY_HINT)
+                    })
+                })
+                .collect::<anyhow::Result<_>>()?,
+            ministers: self.minister.clone(),
+            sections: Vec::new(),
+        };
+        if let (Some(s), Some(u)) = (filters.since, filters.until) {
+            anyhow::ensure!(
+                s <= u,
+                "--since {s} is after --until {u}: nothing can match"
+            );
+        }
+        if self.format == OutputFormat::Csv && (!self.facet.is_empty() || self.timeline) {
+            anyhow::bail!(
+                "--facet and --timeline have no place in CSV (one row per hit): use --format json or ndjson, or run them apart"
+            );
+        }
+        let mut facets: Vec<crate::search::facets::Facet> = Vec::new();
+        for f in self
+            .facet
+            .iter()
+            .map(|f| crate::search::facets::Facet::from(*f))
+        {
+            if !facets.contains(&f) {
+                facets.push(f);
+            }
+        }
+        Ok(crate::search::Request {
+            query,
+            like: like.or_else(|| self.like.clone()),
+            // `--all` and `--limit 0`: every hit, read and written one at a time.
+            limit: if self.all || self.limit == 0 {
+                usize::MAX
+            } else {
+                self.limit
+            },
+            offset: self.offset,
+            default_operator: self.default_operator.into(),
+            sort: self.sort.into(),
+            filters,
+            facets,
+            facet_values: crate::search::facets::TOP,
+            timeline: self.timeline,
+            snippet_chars: self.snippet_chars,
+            fragments: self.fragments.max(1),
+            expand: self.expand,
+            count_only: self.count,
+        })
+    }
+}
+
+impl From<OutputFormat> for crate::render::results::Format {
+    fn from(f: OutputFormat) -> Self {
+        match f {
+            OutputFormat::Text => Self::Text,
+            OutputFormat::Json => Self::Json,
+            OutputFormat::Ndjson => Self::Ndjson,
+            OutputFormat::Csv => Self::Csv,
+        }
+    }
+}
+
 impl From<Operator> for crate::search::DefaultOperator {
     fn from(o: Operator) -> Self {
         match o {

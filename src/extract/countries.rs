@@ -183,6 +183,40 @@ fn firm_after(text: &str, end: usize) -> bool {
     })
 }
 
+/// "Swiss Bank Corp", "American Nursery Products", "British American
+/// Tobacco": the country word opens a run of capitalised words that ends in
+/// a firm word (`=` in countries.tsv), so it names a firm, not a country.
+/// "Indian Petroleum Minister" is no firm: the run goes on past "Petroleum".
+fn in_firm_name(text: &str, end: usize) -> bool {
+    let firm = &gazetteer::countries().firm_words;
+    let mut at = end;
+    for _ in 0..4 {
+        let Some(next) = text::token_after(text, at) else {
+            return false;
+        };
+        if next.raw_start != at + 1 || !text[at..].starts_with(' ') || next.lead_punct {
+            return false;
+        }
+        if !capitalised(next.word) {
+            return false;
+        }
+        let run_ends = next.stop
+            || next.possessive
+            || text::token_after(text, next.raw_end).is_none_or(|n| {
+                n.raw_start != next.raw_end + 1 || n.lead_punct || !capitalised(n.word)
+            });
+        if run_ends {
+            return firm.contains(&next.word);
+        }
+        at = next.raw_end;
+    }
+    false
+}
+
+fn capitalised(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
 /// "Subs: Macken, Weaver, Onuoha, Jordan": a list of surnames, in which a
 /// country word that is also a name is one of them.
 fn in_name_list(text: &str, start: usize, found: &[Mention]) -> bool {
@@ -255,7 +289,10 @@ fn raw_mentions(text: &str, hits: &[Hit]) -> Raw {
                 let Some(a) = g.aliases.get(*i as usize) else {
                     continue;
                 };
-                if shouted(text, a, h.start, h.end) || in_company_mark(text, h.start, h.end) {
+                if shouted(text, a, h.start, h.end)
+                    || in_company_mark(text, h.start, h.end)
+                    || in_firm_name(text, h.end)
+                {
                     continue;
                 }
                 match trap_at(text, a, h, &r.out) {

@@ -60,6 +60,9 @@ pub struct Countries {
     pub multi: Vec<(&'static str, Vec<u16>)>,
     /// Phrases that contain a country word but name no country.
     pub blockers: Vec<&'static str>,
+    /// Words that end a firm's name ("Corp", "Tobacco"): a country word
+    /// followed by capitalised words up to one of these names a firm.
+    pub firm_words: Vec<&'static str>,
     pub context: Vec<ContextRule>,
 }
 
@@ -151,6 +154,8 @@ fn parse_countries(src: &'static str) -> Countries {
         };
         if code == "-" {
             c.blockers.extend(list(l.names));
+        } else if code == "=" {
+            c.firm_words.extend(list(l.names));
         } else if let Some(target) = code.strip_prefix('?') {
             pending_context.push((target, l.names.unwrap_or(""), l.adjs.unwrap_or("")));
         } else if code.contains('+') {

@@ -188,6 +188,15 @@ mod tests {
             ("Russia and Georgia", &["GE", "RU"]),
             ("the Vogtle plant in Georgia. Russia builds too.", &["RU"]),
             ("customers in northeast Georgia", &[]),
+            ("Swiss Bank Corp said it would", &[]),
+            ("shares of American Nursery Products rose", &[]),
+            ("British American Tobacco said", &[]),
+            ("Real Madrid beat Barcelona", &[]),
+            ("the British Steel Corp.", &[]),
+            ("Indian Petroleum Minister Satish Sharma", &["IN"]),
+            ("the Japan Meteorological Agency said", &["JP"]),
+            ("the Swiss National Bank", &["CH"]),
+            ("Japanese exports rose", &["JP"]),
         ];
         for (text, want) in cases {
             assert_eq!(codes(text), *want, "{text}");

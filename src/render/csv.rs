@@ -38,12 +38,18 @@ pub struct CsvHits<'w> {
 impl<'w> CsvHits<'w> {
     /// Writes the header at once.
     pub fn new(w: &'w mut dyn Write, with_query: bool) -> io::Result<Self> {
-        let mut out = csv::WriterBuilder::new().from_writer(w);
+        let mut rows = CsvHits::continuing(w, with_query);
         if with_query {
-            out.write_field("query").map_err(to_io)?;
+            rows.out.write_field("query").map_err(to_io)?;
         }
-        out.write_record(COLUMNS).map_err(to_io)?;
-        Ok(CsvHits { out, with_query })
+        rows.out.write_record(COLUMNS).map_err(to_io)?;
+        Ok(rows)
+    }
+
+    /// More rows under a header written before (the next query of a batch).
+    pub fn continuing(w: &'w mut dyn Write, with_query: bool) -> Self {
+        let out = csv::WriterBuilder::new().from_writer(w);
+        CsvHits { out, with_query }
     }
 
     /// One row; `query` fills the `query` column when there is one.

@@ -12,6 +12,7 @@ pub mod check;
 pub mod csv;
 pub mod document;
 pub mod eval;
+pub mod results;
 pub mod schema;
 pub mod search;
 pub mod stats;

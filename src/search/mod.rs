@@ -6,6 +6,7 @@
 //! Work is proportional to what is shown: stored documents are read only for
 //! the page, counting runs only for `--facet`/`--timeline`.
 
+pub mod batch;
 pub mod bm25f;
 pub mod build;
 pub mod expand;
