@@ -25,6 +25,8 @@
 #                      `cargo install tantivy-cli` on PATH)
 #   WORK=/tmp/newsidx-bench    scratch space for indexes and the big corpus
 #   NO_INSTALL=1       never call apt-get; skip peers that are missing
+#   NEWSIDX=PATH       the newsidx binary to measure (default: build the
+#                      release binary with cargo)
 #
 # Peers that are missing are installed from Debian packages (apt-get, as root
 # or with passwordless sudo); a peer that still is not there is skipped.
@@ -48,59 +50,21 @@ WORK=${WORK:-/tmp/newsidx-bench}
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TIME=/usr/bin/time
 
-log() { echo "compare.sh: $*" >&2; }
 median_of() { sort -g | awk '{a[NR] = $1} END {if (NR == 0) print ""; else print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 # ---------------------------------------------------------------- tools ----
 
-# Install Debian packages for commands that are missing, if we may.
-ensure() { # ensure COMMAND PACKAGE...
-    local cmd=$1
-    shift
-    command -v "$cmd" >/dev/null 2>&1 && return 0
-    [[ ${NO_INSTALL:-0} == 1 ]] && return 1
-    local sudo=()
-    if [[ $(id -u) != 0 ]]; then
-        sudo -n true 2>/dev/null || { log "$cmd missing and no root to install $*"; return 1; }
-        sudo=(sudo -n)
-    fi
-    log "installing $* (for $cmd)"
-    if [[ -z ${APT_UPDATED:-} ]]; then
-        "${sudo[@]}" apt-get update -qq >&2 || true
-        APT_UPDATED=1
-    fi
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$@" >&2 || return 1
-    command -v "$cmd" >/dev/null 2>&1
-}
+# shellcheck source=benches/lib.sh
+source "$REPO/benches/lib.sh"
 
 ensure jq jq || { log "jq is required"; exit 2; }
 ensure hyperfine hyperfine || { log "hyperfine is required"; exit 2; }
 [[ -x $TIME ]] || ensure "$TIME" time || { log "GNU time (/usr/bin/time) is required"; exit 2; }
 
-have_peer() { [[ " $ACTIVE " == *" $1 "* ]]; }
-ACTIVE=""
-for p in $PEERS; do
-    case $p in
-        sqlite) ensure sqlite3 sqlite3 && ACTIVE+=" sqlite" || log "skipping SQLite FTS5 (no sqlite3)" ;;
-        xapian) ensure omindex xapian-omega xapian-tools && ensure quest xapian-tools &&
-            ACTIVE+=" xapian" || log "skipping Xapian (no omindex/quest)" ;;
-        rg) ensure rg ripgrep && ACTIVE+=" rg" || log "skipping ripgrep" ;;
-        tantivy) command -v tantivy >/dev/null 2>&1 && ACTIVE+=" tantivy" ||
-            log "skipping tantivy-cli (run: cargo install tantivy-cli)" ;;
-        *) log "unknown peer '$p' (known: sqlite xapian rg tantivy)"; exit 2 ;;
-    esac
-done
+# shellcheck disable=SC2086
+pick_peers "sqlite xapian rg tantivy" -- $PEERS
 
-log "building newsidx (cargo build --release)"
-(cd "$REPO" && cargo build --release --quiet)
-# Run an installed copy, as `cargo install` leaves one and as the peers come
-# from packages: a binary fresh from the linker sits in the page cache in
-# small pages (the linker writes it through a memory map) and starts 0.1 ms
-# slower than the same file copied (7% of a search on this machine).
-mkdir -p "$WORK/bin"
-cp "$REPO/target/release/newsidx" "$WORK/bin/newsidx.tmp"
-mv -f "$WORK/bin/newsidx.tmp" "$WORK/bin/newsidx"
-NEWSIDX=$WORK/bin/newsidx
+NEWSIDX=$(install_newsidx "$WORK/bin" "${NEWSIDX:-}") || exit 2
 
 # --------------------------------------------------------------- corpus ----
 
@@ -131,17 +95,8 @@ find "$CORPUS" -type f -print0 | xargs -0 cat >/dev/null
 
 # Index commands, one per tool; each builds into $1 from scratch.
 index_newsidx() { "$NEWSIDX" index "$CORPUS" --index "$1" --no-progress 2>/dev/null; }
-index_sqlite() {
-    # All inside one sqlite3 process: fsdir() walks the folder, readfile()
-    # data comes with it (the shell's fileio extension). Porter stemming;
-    # content stored (FTS5's default), so snippet() works.
-    sqlite3 "$1/fts.db" "
-        CREATE VIRTUAL TABLE docs USING fts5(name, body, tokenize='porter');
-        INSERT INTO docs(name, body)
-            SELECT name, CAST(data AS TEXT) FROM fsdir('$CORPUS')
-            WHERE (mode & 61440) = 32768;"
-}
-index_xapian() { omindex --db "$1/db" --url / "$CORPUS" >/dev/null; }
+index_sqlite() { fts_index "$1/fts.db" "$CORPUS"; }
+index_xapian() { xapian_index "$1/db" "$CORPUS"; }
 index_tantivy() {
     # tantivy-cli reads NDJSON on stdin; the conversion (python3) runs in the
     # timed process tree, as it is part of what a user has to do.
@@ -160,7 +115,7 @@ for d, _, fs in os.walk(sys.argv[1]):
             print(json.dumps({"name": p, "body": h.read()}))
 ' "$CORPUS" | tantivy index -i "$1" >/dev/null 2>&1
 }
-export -f index_newsidx index_sqlite index_xapian index_tantivy
+export -f index_newsidx index_sqlite index_xapian index_tantivy fts_index xapian_index
 export NEWSIDX CORPUS
 
 declare -A IDX_MED IDX_MIN IDX_MAX IDX_CPU IDX_RSS IDX_SIZE IDX_DIR

@@ -54,42 +54,15 @@ K=${K:-10}
 WORK=${WORK:-/tmp/newsidx-ranking}
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-log() { echo "ranking.sh: $*" >&2; }
-
-ensure() { # ensure COMMAND PACKAGE...
-    local cmd=$1
-    shift
-    command -v "$cmd" >/dev/null 2>&1 && return 0
-    [[ ${NO_INSTALL:-0} == 1 ]] && return 1
-    local sudo=()
-    if [[ $(id -u) != 0 ]]; then
-        sudo -n true 2>/dev/null || { log "$cmd missing and no root to install $*"; return 1; }
-        sudo=(sudo -n)
-    fi
-    log "installing $* (for $cmd)"
-    if [[ -z ${APT_UPDATED:-} ]]; then
-        "${sudo[@]}" apt-get update -qq >&2 || true
-        APT_UPDATED=1
-    fi
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$@" >&2 || return 1
-    command -v "$cmd" >/dev/null 2>&1
-}
+# shellcheck source=benches/lib.sh
+source "$REPO/benches/lib.sh"
 
 ensure python3 python3 || { log "python3 is required (it scores the runs)"; exit 2; }
-ACTIVE=""
-for p in $PEERS; do
-    case $p in
-        sqlite) ensure sqlite3 sqlite3 && ACTIVE+=" sqlite" || log "skipping SQLite FTS5 (no sqlite3)" ;;
-        xapian) ensure omindex xapian-omega xapian-tools && ensure quest xapian-tools &&
-            ACTIVE+=" xapian" || log "skipping Xapian (no omindex/quest)" ;;
-        *) log "unknown peer '$p' (known: sqlite xapian)"; exit 2 ;;
-    esac
-done
+# shellcheck disable=SC2086
+pick_peers "sqlite xapian" -- $PEERS
 
 if [[ -z ${NEWSIDX:-} ]]; then
-    log "building newsidx (cargo build --release)"
-    (cd "$REPO" && cargo build --release --quiet)
-    NEWSIDX=${CARGO_TARGET_DIR:-$REPO/target}/release/newsidx
+    NEWSIDX=$(install_newsidx "$WORK/bin") || exit 2
 fi
 [[ -x $NEWSIDX ]] || { log "$NEWSIDX is not an executable"; exit 2; }
 
@@ -143,14 +116,10 @@ for i, line in enumerate(sys.stdin):
 ' "$qid" >>"$RUNS/newsidx.tsv" || true
 done <"$DIR/words.tsv"
 
-if [[ " $ACTIVE " == *" sqlite "* ]]; then
+if have_peer sqlite; then
     if [[ ! -f $DIR/fts.db ]]; then
         log "indexing $CORPUS with SQLite FTS5"
-        sqlite3 "$DIR/fts.db.tmp" "
-            CREATE VIRTUAL TABLE docs USING fts5(name, body, tokenize='porter');
-            INSERT INTO docs(name, body)
-                SELECT substr(name, $((${#CORPUS} + 2))), CAST(data AS TEXT) FROM fsdir('$CORPUS')
-                WHERE (mode & 61440) = 32768;"
+        fts_index "$DIR/fts.db.tmp" "$CORPUS" 1
         mv "$DIR/fts.db.tmp" "$DIR/fts.db"
     fi
     : >"$RUNS/sqlite.tsv"
@@ -163,10 +132,10 @@ if [[ " $ACTIVE " == *" sqlite "* ]]; then
     done <"$DIR/words.tsv"
 fi
 
-if [[ " $ACTIVE " == *" xapian "* ]]; then
+if have_peer xapian; then
     if [[ ! -d $DIR/xapian ]]; then
         log "indexing $CORPUS with Xapian omindex (about a minute for Reuters-21578)"
-        omindex --db "$DIR/xapian.tmp" --url / "$CORPUS" >/dev/null
+        xapian_index "$DIR/xapian.tmp" "$CORPUS"
         mv "$DIR/xapian.tmp" "$DIR/xapian"
     fi
     : >"$RUNS/xapian.tsv"

@@ -55,12 +55,18 @@ fn model_as_rust(model: &def::Model) -> String {
         expansion,
         fields,
     } = model;
+    let def::Expansion {
+        weight,
+        docs,
+        terms,
+    } = expansion;
     let mut s = format!(
         "Model {{\n    version: {version},\n    k1: {},\n    proximity: {},\n    \
-         expansion: {},\n    fields: vec![\n",
+         expansion: Expansion {{ weight: {}, docs: {docs}, terms: {terms} }},\n    \
+         fields: vec![\n",
         float(*k1, "k1"),
         float(*proximity, "proximity"),
-        float(*expansion, "expansion"),
+        float(*weight, "expansion.weight"),
     );
     for f in fields {
         let def::FieldDef {

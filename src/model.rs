@@ -11,7 +11,7 @@
 
 mod def;
 
-pub use def::{FieldDef, FieldType, Model};
+pub use def::{Expansion, FieldDef, FieldType, Model};
 use std::sync::OnceLock;
 
 /// The model's source text, as shipped in `schema/news.toml`.

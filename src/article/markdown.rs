@@ -131,6 +131,41 @@ fn flow_depth(yaml: &str) -> usize {
     max
 }
 
+/// Whether `yaml` uses an alias (`*name`) where a value begins (a rough
+/// reading of YAML, as [`flow_depth`]'s). An alias repeats what its anchor
+/// holds, and aliases of aliases multiply: 11 KB of front matter
+/// (`b: &b [*a, *a…]`, `c: [*b, *b…]`) made the YAML parser build billions
+/// of values, over a minute and gigabytes, beyond the reach of any time
+/// check (serde_yaml_ng allows 100 alias jumps per event of the document).
+/// An article's front matter has no use for them.
+fn has_alias(yaml: &str) -> bool {
+    for line in yaml.lines() {
+        // Whether a value may begin here: at the line's start, after `: `,
+        // `- `, `? `, `[`, `{` or `,`.
+        let mut value_start = true;
+        let mut quote = None;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            let then_space = chars.peek().is_none_or(|n| n.is_whitespace());
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '#') if value_start => break,
+                (None, ' ' | '\t') => {}
+                (None, '*') if value_start && !then_space => return true,
+                (None, '"' | '\'') if value_start => {
+                    quote = Some(c);
+                    value_start = false;
+                }
+                (None, '[' | '{' | ',') => value_start = true,
+                (None, ':' | '-' | '?') if then_space => value_start = true,
+                _ => value_start = false,
+            }
+        }
+    }
+    false
+}
+
 fn front_matter(yaml: &str) -> Result<Front, ParseError> {
     if yaml.trim().is_empty() {
         return Ok(Front::default());
@@ -147,6 +182,11 @@ fn front_matter(yaml: &str) -> Result<Front, ParseError> {
         return Err(ParseError::TooComplex(format!(
             "front matter with brackets nested {depth} deep (the limit is {MAX_FLOW_DEPTH})"
         )));
+    }
+    if has_alias(yaml) {
+        return Err(ParseError::TooComplex(
+            "front matter with YAML aliases (`*name`); write the values out".to_string(),
+        ));
     }
     let value: Value = serde_yaml_ng::from_str(yaml).map_err(|e| {
         ParseError::Malformed(format!(
@@ -320,6 +360,44 @@ mod tests {
         }
         assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
         assert_eq!(flow_depth("a: [1, [2, {b: 3}]] # [[[[\nc: \"[[[[\""), 3);
+    }
+
+    /// Issue 16: 11 KB of nested YAML aliases ran the YAML parser for over
+    /// a minute, its memory growing, past every time check.
+    #[test]
+    fn front_matter_with_aliases_is_refused_at_once() {
+        let list = |item: &str, n| vec![item; n].join(",");
+        let yaml = format!(
+            "title: Laughs\na: &a [{}]\nb: &b [{}]\nc: [{}]\n",
+            list("x", 1000),
+            list("*a", 1000),
+            list("*b", 2000)
+        );
+        let start = std::time::Instant::now();
+        match parse(&format!("---\n{yaml}---\n# Laughs\n\nText.\n")) {
+            Err(ParseError::TooComplex(m)) => assert!(m.contains("aliases"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+        for (yaml, alias) in [
+            ("a: *x", true),
+            ("a: [1, *x]", true),
+            ("- *x", true),
+            ("{a: *x}", true),
+            ("*x : 1", true),
+            ("title: Big *news* today", false),
+            ("title: 5 * 3", false),
+            ("title: \"*quoted\"", false),
+            ("title: '*quoted'", false),
+            ("title: x # *comment", false),
+            ("tags: [a, b*c]", false),
+            ("title: AT&T and R&D", false),
+        ] {
+            assert_eq!(has_alias(yaml), alias, "{yaml}");
+        }
+        // Plain front matter is read as before.
+        let a = parse("---\ntitle: Big *news* today\ntags: [a, b]\n---\nBody.\n").unwrap();
+        assert_eq!(a.title, "Big *news* today");
     }
 
     /// Issue 16: front matter that is never closed must not become the title.

@@ -15,6 +15,9 @@
 //!   (`rare-earth` is the words `rare` `earth`, as in `rare earth`), and
 //!   when the compound has a letter, its parts joined are one more word at
 //!   the position of the first part (`co-operation` is also `cooperation`).
+//! - Initials are one word: two or more single letters each followed by a
+//!   full stop (the last stop may be missing) and then no word character
+//!   (`U.S.` → `US`, `U.K.` → `UK`), so `us` and `US` find `U.S.`.
 //! - Runs of CJK characters (Han, Hiragana, Katakana, Hangul) are cut into
 //!   overlapping pairs of characters, one word per pair at consecutive
 //!   positions, as Lucene's CJK bigram filter does (`東京で地震` → `東京`
@@ -184,9 +187,54 @@ impl<'a> Words<'a> {
         Cow::Owned(s)
     }
 
-    /// A compound (or a plain word) starting at byte `start`.
-    fn compound(&mut self, start: usize) -> Piece<'a> {
+    /// Initials starting at byte `start`: two or more single letters, each
+    /// followed by a full stop (the last one's may be missing), the next
+    /// character not a word character (`U.S.`, `U.K.`, `e.g.`). Returns
+    /// the letters and the byte after the last one's stop.
+    fn initials(&self, start: usize) -> Option<(String, usize)> {
         let text = self.text;
+        // Nearly every word fails here, before anything is allocated.
+        let (_, w) = char_at(text, start)?;
+        if text.as_bytes().get(start + w) != Some(&b'.') {
+            return None;
+        }
+        let mut letters = String::new();
+        let mut i = start;
+        loop {
+            let (c, w) = char_at(text, i).filter(|(c, _)| c.is_alphabetic() && !is_cjk(*c))?;
+            letters.push(c);
+            i += w;
+            match char_at(text, i) {
+                Some(('.', 1)) => i += 1,
+                Some((c, _)) if is_word_char(c) || is_apostrophe(c) || is_hyphen(c) => {
+                    return None;
+                }
+                _ => break,
+            }
+            match char_at(text, i) {
+                Some((c, _)) if is_word_char(c) => {}
+                _ => break,
+            }
+        }
+        (letters.chars().count() >= 2).then_some((letters, i))
+    }
+
+    /// A compound (or a plain word) starting at byte `start`.
+    fn compound(&mut self, start: usize) -> Option<Piece<'a>> {
+        let text = self.text;
+        if let Some((letters, end)) = self.initials(start) {
+            self.at = end;
+            let position = self.position;
+            self.position += 1;
+            return Some(Piece {
+                start,
+                end,
+                position,
+                text: Cow::Owned(letters),
+                joined: false,
+                cjk: false,
+            });
+        }
         let (first, mut next) = self.part(start);
         let mut parts = vec![first];
         // More parts while a hyphen joins two word characters.
@@ -244,22 +292,11 @@ impl<'a> Words<'a> {
                 },
             );
         }
-        pieces.reverse();
-        let first = pieces.pop();
-        self.queue = pieces;
-        // `parts` is never empty, so neither is `pieces`.
-        first.unwrap_or(Piece {
-            start,
-            end: start,
-            position: base,
-            text: Cow::Borrowed(""),
-            joined: false,
-            cjk: false,
-        })
+        self.hand_out(pieces)
     }
 
     /// A run of CJK characters starting at byte `start`, as pairs.
-    fn cjk_run(&mut self, start: usize) -> Piece<'a> {
+    fn cjk_run(&mut self, start: usize) -> Option<Piece<'a>> {
         let text = self.text;
         let mut bounds = vec![start];
         let mut i = start;
@@ -273,7 +310,7 @@ impl<'a> Words<'a> {
         self.at = i;
         let chars = bounds.len() - 1;
         let base = self.position;
-        let mut pieces: Vec<Piece<'a>> = if chars == 1 {
+        let pieces: Vec<Piece<'a>> = if chars == 1 {
             vec![Piece {
                 start,
                 end: i,
@@ -295,17 +332,15 @@ impl<'a> Words<'a> {
                 .collect()
         };
         self.position += pieces.len();
+        self.hand_out(pieces)
+    }
+
+    /// The first of `pieces`, queueing the rest.
+    fn hand_out(&mut self, mut pieces: Vec<Piece<'a>>) -> Option<Piece<'a>> {
         pieces.reverse();
         let first = pieces.pop();
         self.queue = pieces;
-        first.unwrap_or(Piece {
-            start,
-            end: start,
-            position: base,
-            text: Cow::Borrowed(""),
-            joined: false,
-            cjk: true,
-        })
+        first
     }
 }
 
@@ -324,17 +359,17 @@ impl<'a> Iterator for Words<'a> {
             // ASCII is nearly all of any news text: test it byte by byte.
             if b.is_ascii() {
                 if b.is_ascii_alphanumeric() {
-                    return Some(self.compound(i));
+                    return self.compound(i);
                 }
                 i += 1;
                 continue;
             }
             let (c, w) = char_at(text, i)?;
             if is_cjk(c) && c.is_alphanumeric() {
-                return Some(self.cjk_run(i));
+                return self.cjk_run(i);
             }
             if c.is_alphanumeric() {
-                return Some(self.compound(i));
+                return self.compound(i);
             }
             i += w;
         }
@@ -430,6 +465,31 @@ mod tests {
         assert_eq!(
             words("O'Neill-Smith"),
             w(&[(0, "ONeill"), (0, "ONeillSmith"), (1, "Smith")])
+        );
+    }
+
+    #[test]
+    fn initials_are_one_word() {
+        assert_eq!(
+            words("the U.S. dollar"),
+            w(&[(0, "the"), (1, "US"), (2, "dollar")])
+        );
+        assert_eq!(spans("U.S. envoys"), ["U.S.", "envoys"]);
+        assert_eq!(
+            words("U.S.A and U.K"),
+            w(&[(0, "USA"), (1, "and"), (2, "UK")])
+        );
+        assert_eq!(words("U.S.-Japan"), w(&[(0, "US"), (1, "Japan")]));
+        // One letter, or letters run into a word, are not initials.
+        assert_eq!(
+            words("Mr. A. Smith"),
+            w(&[(0, "Mr"), (1, "A"), (2, "Smith")])
+        );
+        assert_eq!(words("bbc.co.uk"), w(&[(0, "bbc"), (1, "co"), (2, "uk")]));
+        assert_eq!(words("J.P.Morgan"), w(&[(0, "J"), (1, "P"), (2, "Morgan")]));
+        assert_eq!(
+            words("3.5 a.1"),
+            w(&[(0, "3"), (1, "5"), (2, "a"), (3, "1")])
         );
     }
 

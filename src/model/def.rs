@@ -17,9 +17,9 @@ pub struct Model {
     /// Weight of the proximity bonus of bare-word queries of several words.
     #[serde(default)]
     pub proximity: f32,
-    /// Weight of the words `search --expand` adds (see `search::expand`).
+    /// Pseudo-relevance feedback (`search --expand`, see `search::expand`).
     #[serde(default)]
-    pub expansion: f32,
+    pub expansion: Expansion,
     #[serde(rename = "field")]
     pub fields: Vec<FieldDef>,
 }
@@ -56,6 +56,29 @@ pub struct FieldDef {
     #[serde(default)]
     pub b: Option<f32>,
     pub description: String,
+}
+
+/// How `search --expand` widens a query.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Expansion {
+    /// Weight of the added words, all together (the query's own words
+    /// weigh 1 each).
+    pub weight: f32,
+    /// Best documents of the first run taken as relevant.
+    pub docs: u32,
+    /// Words added.
+    pub terms: u32,
+}
+
+impl Default for Expansion {
+    fn default() -> Expansion {
+        Expansion {
+            weight: 1.0,
+            docs: 10,
+            terms: 10,
+        }
+    }
 }
 
 fn default_k1() -> f32 {

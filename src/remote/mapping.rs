@@ -27,7 +27,17 @@ use serde_json::{Map, Value, json};
 /// Bumped when this module's output changes in a way an existing remote
 /// index cannot follow (a field's type, an analyzer). The model's own
 /// `version` is recorded beside it; either differing asks for `--rebuild`.
-pub const MAPPING_VERSION: u32 = 2;
+/// 3: the [`BM25F`] field.
+pub const MAPPING_VERSION: u32 = 3;
+
+/// The field bare words are scored on: the model's default fields (those
+/// with a `boost`) copied into one text field, each as many times as its
+/// boost (rounded; at least once), under one BM25 with the model's `k1` and
+/// the largest field's `b`. Lucene then scores a word once over the sum of
+/// its weighted frequencies with one length norm, which is BM25F with a
+/// shared length normalisation (OpenSearch 2.x has no `combined_fields`
+/// query; it came in 3.2). Not stored, not in `_source`: only searched.
+pub const BM25F: &str = "bm25f";
 
 /// The extra field recording when a document was sent.
 pub const PUSHED: &str = "pushed";
@@ -82,6 +92,7 @@ pub fn index_body(model: &Model, layout: Layout) -> Result<Value> {
     index.insert("max_result_window".into(), json!(RESULT_WINDOW));
     let mut analyzers = Vec::new();
     let mut properties = Map::new();
+    let (bm25f, similarity) = bm25f_field(model)?;
     for f in &model.fields {
         let mut p = match f.kind {
             FieldType::Text => {
@@ -92,6 +103,9 @@ pub fn index_body(model: &Model, layout: Layout) -> Result<Value> {
                 let mut p = json!({ "type": "text", "analyzer": a });
                 if f.fast {
                     p["fields"] = json!({ "raw": { "type": "keyword" } });
+                }
+                if let Some((_, w)) = model.default_fields().find(|(d, _)| d.name == f.name) {
+                    p["copy_to"] = json!(vec![BM25F; copies(w)]);
                 }
                 p
             }
@@ -107,11 +121,16 @@ pub fn index_body(model: &Model, layout: Layout) -> Result<Value> {
         }
         properties.insert(f.name.clone(), p);
     }
+    properties.insert(BM25F.into(), bm25f);
     properties.insert(PUSHED.into(), json!({ "type": "long", "index": false }));
     properties.insert(FILE_DOCS.into(), json!({ "type": "long", "index": false }));
     let stamp = Stamp::current();
     Ok(json!({
-        "settings": { "index": index, "analysis": analysis(&analyzers)? },
+        "settings": {
+            "index": index,
+            "analysis": analysis(&analyzers)?,
+            "similarity": similarity,
+        },
         "mappings": {
             "dynamic": "strict",
             "_meta": { "newsidx": {
@@ -121,6 +140,32 @@ pub fn index_body(model: &Model, layout: Layout) -> Result<Value> {
             "properties": properties,
         }
     }))
+}
+
+/// How many copies of a field with weight `w` go into [`BM25F`].
+fn copies(w: f32) -> usize {
+    (w.round() as usize).max(1)
+}
+
+/// The [`BM25F`] field's mapping and the similarity it names.
+fn bm25f_field(model: &Model) -> Result<(Value, Value)> {
+    let mut analyzer = None;
+    let mut b: f32 = 0.0;
+    for (f, _) in model.default_fields() {
+        let a = f.analyzer.as_deref().unwrap_or("news");
+        if analyzer.is_some_and(|x| x != a) {
+            bail!(
+                "the fields with a boost in schema/news.toml use different analyzers; the remote {BM25F} field needs one"
+            );
+        }
+        analyzer = Some(a);
+        b = b.max(f.b.unwrap_or(0.75));
+    }
+    let analyzer = analyzer.unwrap_or("news");
+    Ok((
+        json!({ "type": "text", "analyzer": analyzer, "similarity": "newsidx_bm25f" }),
+        json!({ "newsidx_bm25f": { "type": "BM25", "k1": model.k1, "b": b } }),
+    ))
 }
 
 /// OpenSearch analyzers built to the rules `schema/news.toml` states for
@@ -289,6 +334,20 @@ mod tests {
             Stamp::from_mappings(&body["mappings"]),
             Some(Stamp::current())
         );
+        assert_eq!(
+            props["title"]["copy_to"],
+            json!(vec![
+                BM25F;
+                copies(
+                    Model::get().field("title").unwrap().boost.unwrap()
+                )
+            ])
+        );
+        assert_eq!(props["body"]["copy_to"], json!([BM25F]));
+        assert!(props["ministers"].get("copy_to").is_none());
+        assert_eq!(props[BM25F]["similarity"], "newsidx_bm25f");
+        let sim = &body["settings"]["similarity"]["newsidx_bm25f"];
+        assert_eq!(sim["k1"].as_f64(), Some(f64::from(Model::get().k1)));
         let analyzers = &body["settings"]["analysis"]["analyzer"];
         assert!(analyzers["news"].is_object() && analyzers["name"].is_object());
     }

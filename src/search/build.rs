@@ -6,7 +6,7 @@
 
 use super::bm25f::{Bm25fQuery, FieldTerm};
 use super::highlight::{Analyzer, analyze, joined};
-use super::query::{Leaf, LeafKind, Node};
+use super::query::{Leaf, LeafKind, Node, is_stop_word};
 use super::union::FieldUnion;
 use crate::index::schema::{date_to_tantivy, names};
 use crate::model::Model;
@@ -89,15 +89,6 @@ pub fn build(schema: &Schema, root: &Node, filters: &Filters) -> Result<Box<dyn 
 /// body for the proximity bonus.
 const PROXIMITY_SLOP: u32 = 4;
 
-/// Words left out of proximity pairs (Lucene's English stop words): in a
-/// natural-language query ("the growing US trade deficit") a pair with one
-/// of them says nothing about the subject.
-const STOP_WORDS: [&str; 33] = [
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
-    "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
-    "they", "this", "to", "was", "will", "with",
-];
-
 struct Builder<'a> {
     schema: &'a Schema,
 }
@@ -159,7 +150,7 @@ impl Builder<'_> {
             if let Node::Leaf(l) = c
                 && l.field.is_none()
                 && l.kind == LeafKind::Word
-                && !STOP_WORDS.contains(&l.text.to_lowercase().as_str())
+                && !is_stop_word(&l.text)
                 && let [(_, w)] = analyze(analyzer, &l.text).as_slice()
             {
                 words.push(w.clone());

@@ -238,9 +238,7 @@ fn tantivy_query(
 ) -> Result<Box<dyn Query>> {
     let q = build::build(&ix.index.schema(), root, &req.filters)?;
     let q = if req.expand {
-        let model = crate::model::Model::get();
-        let all = req.default_operator == DefaultOperator::And;
-        expand::expand(searcher, &ix.fields, q, model.expansion, all)?
+        expand::expand(searcher, q, req.default_operator == DefaultOperator::And)?
     } else {
         q
     };

@@ -176,7 +176,61 @@ pub fn parse(input: &str, op: DefaultOperator) -> Result<Node, QueryError> {
         };
         return Err(p.err(t.col, msg));
     }
-    Ok(node)
+    Ok(without_stop_words(node))
+}
+
+/// English function words (Lucene's list and the Snowball stop list,
+/// without "us", which news writes for the country).
+#[rustfmt::skip]
+pub const STOP_WORDS: &[&str] = &[
+    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
+    "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by",
+    "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from",
+    "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him",
+    "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me",
+    "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only",
+    "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "same", "she",
+    "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves",
+    "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until",
+    "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom",
+    "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves",
+];
+
+/// Whether `word` (as typed) is a function word.
+pub fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.contains(&word.to_lowercase().as_str())
+}
+
+/// A bare word that is a function word: left out of a group of
+/// alternatives that has other words.
+fn is_stop_leaf(n: &Node) -> bool {
+    matches!(n, Node::Leaf(l) if l.field.is_none() && l.kind == LeafKind::Word && is_stop_word(&l.text))
+}
+
+/// `node` with the function words of its alternatives left out: a
+/// natural-language question searched with OR (`how are oil prices hurting
+/// the economy`) is about its other words, and "how" or "the" would only
+/// add articles that share them. A group of nothing but function words, or
+/// whose other members only exclude, keeps them. A group of words that must
+/// all match (AND) keeps its function words.
+fn without_stop_words(node: Node) -> Node {
+    match node {
+        Node::Or(children) => {
+            let children: Vec<Node> = children.into_iter().map(without_stop_words).collect();
+            if children
+                .iter()
+                .any(|c| !is_stop_leaf(c) && !matches!(c, Node::Not(_)))
+            {
+                Node::Or(children.into_iter().filter(|c| !is_stop_leaf(c)).collect())
+            } else {
+                Node::Or(children)
+            }
+        }
+        Node::And(children) => Node::And(children.into_iter().map(without_stop_words).collect()),
+        Node::Not(c) => Node::Not(Box::new(without_stop_words(*c))),
+        Node::Must(c) => Node::Must(Box::new(without_stop_words(*c))),
+        other => other,
+    }
 }
 
 /// Resolve a country as the user wrote it (name, code, adjective) to its ISO
@@ -741,16 +795,16 @@ mod tests {
             ("rare earth", And, Node::And(vec![w("rare"), w("earth")])),
             ("rare earth", Or, Node::Or(vec![w("rare"), w("earth")])),
             ("\"rare earth\"", And, ph("rare earth")),
-            ("a OR b", And, Node::Or(vec![w("a"), w("b")])),
+            ("c OR b", And, Node::Or(vec![w("c"), w("b")])),
             (
                 "a b OR c",
                 And,
                 Node::Or(vec![Node::And(vec![w("a"), w("b")]), w("c")]),
             ),
             (
-                "a b AND c",
+                "d b AND c",
                 Or,
-                Node::Or(vec![w("a"), Node::And(vec![w("b"), w("c")])]),
+                Node::Or(vec![w("d"), Node::And(vec![w("b"), w("c")])]),
             ),
             (
                 "a AND (b OR c)",
@@ -800,6 +854,40 @@ mod tests {
                 Node::Date(day(2012, 2, 1), day(2012, 2, 29)),
             ),
             ("10:30", And, w("10:30")),
+        ];
+        for (input, op, want) in table {
+            assert_eq!(parse(input, op), Ok(want), "{input}");
+        }
+    }
+
+    #[test]
+    fn alternatives_drop_function_words() {
+        let table = [
+            (
+                "how are oil prices hurting the economy",
+                Or,
+                Node::Or(vec![w("oil"), w("prices"), w("hurting"), w("economy")]),
+            ),
+            ("The Aviator", Or, Node::Or(vec![w("Aviator")])),
+            // Only function words, or nothing else to find: kept.
+            (
+                "to be or not",
+                Or,
+                Node::Or(vec![w("to"), w("be"), w("or"), w("not")]),
+            ),
+            ("the -oil", Or, Node::Or(vec![w("the"), not(w("oil"))])),
+            // A group whose words must all match keeps them.
+            ("the economy", And, Node::And(vec![w("the"), w("economy")])),
+            // Required, negated and field words are not bare alternatives.
+            (
+                "+the oil title:the",
+                Or,
+                Node::Or(vec![
+                    Node::Must(Box::new(w("the"))),
+                    w("oil"),
+                    fw("title", "the"),
+                ]),
+            ),
         ];
         for (input, op, want) in table {
             assert_eq!(parse(input, op), Ok(want), "{input}");
