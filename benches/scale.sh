@@ -30,6 +30,8 @@
 # than MIN_FREE_GIB. Ratios are what to compare; absolute times move with the
 # machine's load (quoted at the start and end of each size).
 #
+# The peers are built and installed by benches/lib.sh, as for compare.sh.
+#
 # Environment:
 #   NEWSIDX=PATH     binary to measure (default: cargo build --release)
 #   WORK=/tmp/newsidx-scale   scratch space (corpora, indexes)
@@ -65,33 +67,19 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 GEN=$REPO/benches/scale-gen.py
 TIME=/usr/bin/time
 
-log() { echo "scale.sh: $*" >&2; }
+# log, ensure (installs missing Debian packages), pick_peers, have_peer,
+# fts_index, xapian_index, install_newsidx: shared with compare.sh.
+# shellcheck source=benches/lib.sh
+source "$REPO/benches/lib.sh"
 die() { log "$*"; exit 2; }
-for cmd in hyperfine jq python3 "$TIME"; do
-    command -v "$cmd" >/dev/null 2>&1 || die "$cmd is required (Debian: apt-get install hyperfine jq python3 time)"
-done
-ACTIVE=""
-for p in $PEERS; do
-    case $p in
-        sqlite) command -v sqlite3 >/dev/null && ACTIVE+=" sqlite" || log "skipping SQLite FTS5: no sqlite3" ;;
-        xapian) command -v omindex >/dev/null && command -v quest >/dev/null && ACTIVE+=" xapian" ||
-            log "skipping Xapian: no omindex/quest (xapian-omega, xapian-tools)" ;;
-        *) die "unknown peer '$p' (known: sqlite xapian)" ;;
-    esac
-done
-have_peer() { [[ " $ACTIVE " == *" $1 "* ]]; }
+ensure jq jq || die "jq is required"
+ensure hyperfine hyperfine || die "hyperfine is required"
+ensure python3 python3 || die "python3 is required (for scale-gen.py)"
+[[ -x $TIME ]] || ensure "$TIME" time || die "GNU time (/usr/bin/time) is required"
+# shellcheck disable=SC2086
+pick_peers "sqlite xapian" -- $PEERS
 
-mkdir -p "$WORK/bin"
-if [[ -z ${NEWSIDX:-} ]]; then
-    log "building newsidx (cargo build --release)"
-    (cd "$REPO" && cargo build --release --quiet)
-    NEWSIDX=${CARGO_TARGET_DIR:-$REPO/target}/release/newsidx
-fi
-[[ -x $NEWSIDX ]] || die "$NEWSIDX is not an executable"
-# An installed copy, as compare.sh runs (a binary fresh from the linker
-# starts slower: it sits in the page cache in small pages).
-cp "$NEWSIDX" "$WORK/bin/newsidx.tmp" && mv -f "$WORK/bin/newsidx.tmp" "$WORK/bin/newsidx"
-BIN=$WORK/bin/newsidx
+BIN=$(install_newsidx "$WORK/bin" "${NEWSIDX:-}") || exit 2
 
 bytes_of() { find "$1" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}'; }
 mib() { awk -v b="$1" 'BEGIN {printf "%.1f", b / 1048576}'; }
@@ -174,11 +162,8 @@ index_tool() { # index_tool TOOL
     mkdir -p "$dir"
     case $tool in
         newsidx) timed "$WORK/t" "$BIN" index "$CORPUS" --index "$dir/ix" --no-progress ;;
-        sqlite) timed "$WORK/t" sqlite3 "$dir/fts.db" "
-            CREATE VIRTUAL TABLE docs USING fts5(name, body, tokenize='porter');
-            INSERT INTO docs(name, body) SELECT name, CAST(data AS TEXT) FROM fsdir('$CORPUS')
-            WHERE (mode & 61440) = 32768;" ;;
-        xapian) timed "$WORK/t" omindex --db "$dir/db" --url / "$CORPUS" ;;
+        sqlite) timed "$WORK/t" bash -c 'fts_index "$1" "$2"' _ "$dir/fts.db" "$CORPUS" ;;
+        xapian) timed "$WORK/t" bash -c 'xapian_index "$1" "$2"' _ "$dir/db" "$CORPUS" ;;
     esac || return 1
     read -r t u s rss <"$WORK/t"
     R[$tool.idx_s]=$t
@@ -408,6 +393,7 @@ one_size() { # one_size FACTOR
     [[ ${KEEP_CORPUS:-0} == 1 ]] || rm -rf "$CORPUS" "$CORPUS.stamp"
 }
 
+export -f fts_index xapian_index
 mkdir -p "$WORK" "$CORPORA"
 write_sql
 echo "# newsidx at scale: $CORPUS_IN × ($FACTORS); $(nproc) cores; newsidx $("$BIN" --version 2>/dev/null | head -1)"
