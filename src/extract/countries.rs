@@ -185,10 +185,12 @@ fn firm_after(text: &str, end: usize) -> bool {
 
 /// "Swiss Bank Corp", "American Nursery Products", "British American
 /// Tobacco": the country word opens a run of capitalised words that ends in
-/// a firm word (`=` in countries.tsv), so it names a firm, not a country.
-/// "Indian Petroleum Minister" is no firm: the run goes on past "Petroleum".
+/// a firm word (`=` in countries.tsv, any case) or in a Reuters ticker
+/// ("AMERICAN REALTY <ARB>"), so it names a firm, not a country. "Indian
+/// Petroleum Minister" is no firm: the run goes on past "Petroleum".
 fn in_firm_name(text: &str, end: usize) -> bool {
     let firm = &gazetteer::countries().firm_words;
+    let is_firm = |w: &str| firm.iter().any(|f| f.eq_ignore_ascii_case(w));
     let mut at = end;
     for _ in 0..4 {
         let Some(next) = text::token_after(text, at) else {
@@ -200,15 +202,44 @@ fn in_firm_name(text: &str, end: usize) -> bool {
         if !capitalised(next.word) {
             return false;
         }
-        let run_ends = next.stop
-            || next.possessive
-            || text::token_after(text, next.raw_end).is_none_or(|n| {
-                n.raw_start != next.raw_end + 1 || n.lead_punct || !capitalised(n.word)
-            });
-        if run_ends {
-            return firm.contains(&next.word);
+        let after = text::token_after(text, next.raw_end)
+            .filter(|n| n.raw_start == next.raw_end + 1 && !next.stop && !next.possessive);
+        match after {
+            Some(n) if text[n.raw_start..n.raw_end].starts_with('<') => return true,
+            Some(n) if !n.lead_punct && capitalised(n.word) => at = next.raw_end,
+            _ => return is_firm(next.word),
         }
-        at = next.raw_end;
+    }
+    false
+}
+
+/// "Power Corp of Canada", "Aluminum Company of America": the country ends
+/// a firm's name after "of" (or "of the"), the capitalised words before it
+/// holding a firm word. "Bank of England", "Union Bank of Switzerland" hold
+/// none, and stay the country.
+fn firm_of(text: &str, start: usize) -> bool {
+    let firm = &gazetteer::countries().firm_words;
+    let mut at = start;
+    let mut prev = text::token_before(text, at);
+    if prev.as_ref().is_some_and(|p| p.word == "the") {
+        at = prev.as_ref().map_or(at, |p| p.raw_start);
+        prev = text::token_before(text, at);
+    }
+    if prev.as_ref().is_none_or(|p| p.word != "of" || p.stop) {
+        return false;
+    }
+    at = prev.map_or(at, |p| p.raw_start);
+    for _ in 0..4 {
+        let Some(p) = text::token_before(text, at) else {
+            return false;
+        };
+        if p.stop || !capitalised(p.word) {
+            return false;
+        }
+        if firm.iter().any(|f| f.eq_ignore_ascii_case(p.word)) {
+            return true;
+        }
+        at = p.raw_start;
     }
     false
 }
@@ -292,6 +323,7 @@ fn raw_mentions(text: &str, hits: &[Hit]) -> Raw {
                 if shouted(text, a, h.start, h.end)
                     || in_company_mark(text, h.start, h.end)
                     || in_firm_name(text, h.end)
+                    || firm_of(text, h.start)
                 {
                     continue;
                 }

@@ -197,6 +197,20 @@ mod tests {
             ("the Japan Meteorological Agency said", &["JP"]),
             ("the Swiss National Bank", &["CH"]),
             ("Japanese exports rose", &["JP"]),
+            ("AMERICAN NURSERY PRODUCTS <ANSY> 3RD QTR NET", &[]),
+            ("American Realty Trust said", &[]),
+            ("owned by Royal Dutch/Shell Group", &[]),
+            ("companies such as Nokia, France Telecom and Philips", &[]),
+            ("JAPAN STEEL OUTPUT FALLS", &["JP"]),
+            ("(Power Corp of Canada) said", &[]),
+            ("An Alcoa (Aluminum Company of America) source", &[]),
+            (
+                "the Equitable Life Assurance Society of the United States",
+                &[],
+            ),
+            ("The Bank of England said", &["GB"]),
+            ("a unit of Union Bank of Switzerland", &["CH"]),
+            ("the Prime Minister of India", &["IN"]),
         ];
         for (text, want) in cases {
             assert_eq!(codes(text), *want, "{text}");

@@ -22,6 +22,7 @@ use schema::Fields;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use tantivy::directory::MmapDirectory;
+use tantivy::directory::error::OpenReadError;
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
 /// Version of the on-disk layout beyond the field model (commit payload,
@@ -202,16 +203,34 @@ impl NewsIndex {
     /// A reader of the last commit that never reloads by itself (no watcher
     /// thread): one-shot commands want one consistent view.
     pub fn reader(&self) -> Result<IndexReader> {
-        self.index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .with_context(|| {
-                format!(
-                    "cannot open a reader of the index at {}",
-                    self.dir.display()
-                )
-            })
+        self.reader_with(ReloadPolicy::Manual)
+    }
+
+    /// A reader with `policy`. Another process's commit may delete the
+    /// files of the commit this reader just read `meta.json` from (tantivy
+    /// keeps files alive only for readers in its own process): on a missing
+    /// file, read the newer commit instead, a few times.
+    pub fn reader_with(&self, policy: ReloadPolicy) -> Result<IndexReader> {
+        let mut tries = 0u32;
+        loop {
+            match self.index.reader_builder().reload_policy(policy).try_into() {
+                Ok(r) => return Ok(r),
+                Err(tantivy::TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(_)))
+                    if tries < READER_TRIES =>
+                {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(5 << tries));
+                }
+                Err(e) => {
+                    return Err(e).with_context(|| {
+                        format!(
+                            "cannot open a reader of the index at {}",
+                            self.dir.display()
+                        )
+                    });
+                }
+            }
+        }
     }
 
     /// Number of live documents at the last commit.
@@ -225,6 +244,10 @@ impl NewsIndex {
         state::ids(&self.reader()?.searcher())
     }
 }
+
+/// How often [`NewsIndex::reader_with`] reads a newer commit when another
+/// process removed the files of the one it read (waits 10, 20, … 320 ms).
+const READER_TRIES: u32 = 6;
 
 /// What `open` needs of the last commit's `meta.json`.
 #[derive(Deserialize)]

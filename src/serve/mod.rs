@@ -75,14 +75,7 @@ pub struct App {
 
 impl App {
     pub fn new(ix: NewsIndex, loopback: bool, config: &Config) -> Result<Arc<App>> {
-        let reader = ix
-            .index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::OnCommitWithDelay)
-            .try_into()
-            .with_context(|| {
-                format!("cannot open a reader of the index at {}", ix.dir.display())
-            })?;
+        let reader = ix.reader_with(ReloadPolicy::OnCommitWithDelay)?;
         let (tx, rx) = bounded::<Box<dyn FnOnce() + Send>>(config.workers * 16);
         for i in 0..config.workers {
             let rx = rx.clone();
