@@ -236,6 +236,9 @@ pub struct IndexArgs {
     /// Skip minister and country extraction (to measure its cost)
     #[arg(long, hide = true)]
     pub no_extract: bool,
+    /// Skip near-duplicate fingerprints (to measure their cost)
+    #[arg(long, hide = true)]
+    pub no_fingerprint: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -250,6 +253,17 @@ pub enum SortBy {
     #[default]
     Score,
     Date,
+}
+
+/// `--duplicates`: what a search does with near-duplicate articles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum DuplicatesArg {
+    // One hit per group, the best-ranked (no doc comments here: clap would
+    // print the whole help in its long layout to list them).
+    #[default]
+    Fold,
+    // Every article a hit.
+    Show,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -296,6 +310,9 @@ pub struct SearchArgs {
     pub expand: bool,
     #[arg(long, value_enum, default_value_t)]
     pub sort: SortBy,
+    /// Near-duplicates (the same story filed again): fold them into the best-ranked hit, "+N similar", and count groups; or show every article
+    #[arg(long, value_enum, default_value_t)]
+    pub duplicates: DuplicatesArg,
     /// Only articles dated on or after this day (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
@@ -308,7 +325,7 @@ pub struct SearchArgs {
     /// Only articles that name this minister
     #[arg(long, value_name = "NAME")]
     pub minister: Vec<String>,
-    /// Count matching documents by this field (over all hits)
+    /// Count hits by this field (over all hits, near-duplicates once unless --duplicates show)
     #[arg(long, value_enum)]
     pub facet: Vec<FacetName>,
     /// Draw the number of hits per month or year
@@ -320,7 +337,7 @@ pub struct SearchArgs {
     /// Passages per snippet, joined by ' … '
     #[arg(long, value_name = "N", default_value_t = search::DEFAULT_FRAGMENTS)]
     pub fragments: usize,
-    /// Print only the number of matching documents (JSON: `{"version", "total_hits"}`)
+    /// Print only the number of hits, near-duplicates counted once unless --duplicates show (JSON: `{"version", "total_hits", "unit", "total_articles"}`)
     #[arg(long, conflicts_with_all = ["limit", "all", "offset", "sort", "facet", "timeline", "snippet_chars", "fragments"])]
     pub count: bool,
     /// Exit 1 when fewer than N documents match
@@ -632,6 +649,7 @@ impl SearchArgs {
             offset: self.offset,
             default_operator: self.default_operator.into(),
             sort: self.sort.into(),
+            duplicates: self.duplicates.into(),
             filters,
             facets,
             facet_values: crate::search::facets::TOP,
@@ -669,6 +687,15 @@ impl From<SortBy> for crate::search::Sort {
         match s {
             SortBy::Score => Self::Score,
             SortBy::Date => Self::Date,
+        }
+    }
+}
+
+impl From<DuplicatesArg> for crate::search::Duplicates {
+    fn from(d: DuplicatesArg) -> Self {
+        match d {
+            DuplicatesArg::Fold => Self::Fold,
+            DuplicatesArg::Show => Self::Show,
         }
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::article::{Article, Format};
 use crate::extract::{Extraction, MinisterRole};
+use crate::fingerprint::Fingerprint;
 use crate::render::ser_date;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -33,6 +34,10 @@ pub struct NewsDoc {
     /// Nanoseconds since the Unix epoch.
     pub mtime: i64,
     pub hash: u64,
+    /// The body's near-duplicate fingerprint (none for a short body):
+    /// stored for folding, never printed.
+    #[serde(skip)]
+    pub fingerprint: Option<Fingerprint>,
 }
 
 /// Where a document's file is and what it looked like when read.
@@ -70,6 +75,7 @@ impl NewsDoc {
             size: 4,
             mtime: 0,
             hash: 0,
+            fingerprint: Fingerprint::of(body),
         }
     }
 
@@ -134,6 +140,7 @@ impl NewsDoc {
             size: meta.size,
             mtime: meta.mtime,
             hash: meta.hash,
+            fingerprint: None,
         }
     }
 }

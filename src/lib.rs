@@ -24,6 +24,7 @@ pub mod document;
 pub mod eval;
 pub mod exit;
 pub mod extract;
+pub mod fingerprint;
 pub mod index;
 pub mod indexer;
 pub mod model;

@@ -18,6 +18,9 @@ pub struct Options {
     pub max_file_time: Option<std::time::Duration>,
     /// Run minister and country extraction (off only to measure its cost).
     pub extract: bool,
+    /// Compute near-duplicate fingerprints (off only to measure their cost;
+    /// an index built without them folds nothing).
+    pub fingerprint: bool,
 }
 
 impl Default for Options {
@@ -26,6 +29,7 @@ impl Default for Options {
             max_file_size: read::DEFAULT_MAX_FILE_SIZE,
             max_file_time: Some(std::time::Duration::from_secs(budget::DEFAULT_MAX_SECONDS)),
             extract: true,
+            fingerprint: true,
         }
     }
 }
@@ -148,7 +152,11 @@ fn process_unguarded(entry: &Entry, bytes: &[u8], opts: &Options) -> Result<Proc
                 Some(_) => None,
                 None => dates::find(&p.article.body, &meta.rel),
             };
-            NewsDoc::new(&meta, p.line, format, p.article, date, extraction)
+            let mut doc = NewsDoc::new(&meta, p.line, format, p.article, date, extraction);
+            if opts.fingerprint {
+                doc.fingerprint = crate::fingerprint::Fingerprint::of(&doc.body);
+            }
+            doc
         })
         .collect();
     Ok(Processed {

@@ -19,6 +19,7 @@ pub fn run(a: IndexArgs) -> Result<Outcome> {
             max_file_size: a.max_file_size,
             max_file_time: (a.max_file_secs > 0).then(|| Duration::from_secs(a.max_file_secs)),
             extract: !a.no_extract,
+            fingerprint: !a.no_fingerprint,
         },
         follow_links: a.follow_links,
         rebuild: a.rebuild,

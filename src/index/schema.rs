@@ -37,6 +37,8 @@ pub mod names {
     pub const SIZE: &str = "size";
     pub const MTIME: &str = "mtime";
     pub const HASH: &str = "hash";
+    pub const DUP_BANDS: &str = "dup_bands";
+    pub const MINHASH: &str = "minhash";
 }
 
 /// The analyzers a text field of the model may name (registered under these
@@ -65,6 +67,8 @@ pub struct Fields {
     pub size: Field,
     pub mtime: Field,
     pub hash: Field,
+    pub dup_bands: Field,
+    pub minhash: Field,
 }
 
 /// The news analyzer: words, lower-cased, accents folded, English stems
@@ -185,6 +189,8 @@ impl Fields {
             size: g(names::SIZE)?,
             mtime: g(names::MTIME)?,
             hash: g(names::HASH)?,
+            dup_bands: g(names::DUP_BANDS)?,
+            minhash: g(names::MINHASH)?,
         })
     }
 
@@ -226,6 +232,14 @@ impl Fields {
         doc.add_u64(self.size, d.size);
         doc.add_i64(self.mtime, d.mtime);
         doc.add_u64(self.hash, d.hash);
+        if let Some(f) = &d.fingerprint {
+            for key in f.bands() {
+                doc.add_u64(self.dup_bands, key);
+            }
+            for v in f.to_values() {
+                doc.add_u64(self.minhash, v);
+            }
+        }
         doc
     }
 

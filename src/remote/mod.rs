@@ -155,6 +155,8 @@ impl Remote {
                     doc,
                     snippet,
                     title_highlights,
+                    // The remote index has no fingerprints: nothing folds.
+                    duplicates: Vec::new(),
                 });
             }
         }
@@ -187,6 +189,8 @@ impl Remote {
         Ok(Results {
             query: req.query.clone(),
             total_hits: total,
+            total_articles: total,
+            unit: crate::search::Unit::Articles,
             took_ms: start.elapsed().as_secs_f64() * 1000.0,
             hits,
             facets,

@@ -1,7 +1,8 @@
 //! `newsidx search --format csv`: a header, then one row per hit, quoted by
 //! the csv crate's rules (RFC 4180), so that the file opens in a
 //! spreadsheet. Lists (ministers, countries) are joined with `;`; the
-//! snippet is its text without marks. Rows are written as hits come, so
+//! snippet is its text without marks; `duplicates` holds the ids of the
+//! near-duplicates folded into the hit, joined with `;`. Rows are written as hits come, so
 //! `--all` streams.
 //!
 //! Text that a spreadsheet would read as a formula (a cell starting with
@@ -13,7 +14,7 @@ use crate::search::hit::Hit;
 use std::io::{self, Write};
 
 /// The columns, in order (after `query` when the batch adds it).
-pub const COLUMNS: [&str; 12] = [
+pub const COLUMNS: [&str; 13] = [
     "rank",
     "score",
     "id",
@@ -26,6 +27,7 @@ pub const COLUMNS: [&str; 12] = [
     "ministers",
     "countries",
     "snippet",
+    "duplicates",
 ];
 
 /// Rows of hits over any writer; `with_query` adds a first `query` column
@@ -71,6 +73,7 @@ impl<'w> CsvHits<'w> {
         fields.push(cell(&d.ministers.join(";")));
         fields.push(cell(&d.countries.join(";")));
         fields.push(cell(&h.snippet.text));
+        fields.push(cell(&h.duplicates.join(";")));
         self.out.write_record(&fields).map_err(to_io)
     }
 
@@ -122,6 +125,7 @@ mod tests {
                 highlights: vec![[3, 13]],
             },
             title_highlights: Vec::new(),
+            duplicates: Vec::new(),
         }
     }
 

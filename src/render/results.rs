@@ -60,7 +60,7 @@ impl<'w> ResultsWriter<'w> {
         self.blocks += 1;
         let tag = self.batch.then_some(name);
         if self.count {
-            return self.write_count(tag, head.total_hits, first);
+            return self.write_count(tag, head, first);
         }
         let out = &mut *self.out;
         match self.format {
@@ -89,9 +89,15 @@ impl<'w> ResultsWriter<'w> {
         }
     }
 
-    fn write_count(&mut self, tag: Option<&str>, n: usize, first: bool) -> anyhow::Result<()> {
+    fn write_count(
+        &mut self,
+        tag: Option<&str>,
+        head: &Results,
+        first: bool,
+    ) -> anyhow::Result<()> {
         let out = &mut *self.out;
-        let mut count = CountOutput::new(n);
+        let n = head.total_hits;
+        let mut count = CountOutput::new(head);
         count.query = tag;
         match (self.format, tag) {
             (Format::Text, None) => writeln!(out, "{n}")?,

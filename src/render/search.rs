@@ -9,6 +9,7 @@
 
 use super::{Color, date, round_ms, safe_char, sanitize, ser_date};
 use crate::extract::MinisterRole;
+use crate::search::Unit;
 use crate::search::hit::{FacetCount, Hit, Marked, Results, TimelineBucket};
 use crate::search::suggest::Suggestion;
 use chrono::NaiveDate;
@@ -16,14 +17,18 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::io::{self, Write};
 
 /// Version of the search output format (`schema/search-output.schema.json`).
-pub const SEARCH_VERSION: u32 = 1;
+pub const SEARCH_VERSION: u32 = 2;
 
 /// `newsidx search --format json`.
 #[derive(serde::Serialize)]
 pub struct SearchOutput<'a> {
     pub version: u32,
     pub query: &'a str,
+    /// Groups of near-duplicates or articles, as `unit` says.
     pub total_hits: usize,
+    /// What `total_hits`, the facets and the timeline count.
+    pub unit: Unit,
+    pub total_articles: usize,
     pub took_ms: f64,
     /// A respelling that finds clearly more, when this found little.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -42,6 +47,8 @@ impl<'a> SearchOutput<'a> {
             version: SEARCH_VERSION,
             query: &r.query,
             total_hits: r.total_hits,
+            unit: r.unit,
+            total_articles: r.total_articles,
             took_ms: round_ms(r.took_ms),
             suggestion: r.suggestion.as_ref(),
             hits: r.hits.iter().map(HitOutput::new).collect(),
@@ -60,14 +67,18 @@ pub struct CountOutput<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<&'a str>,
     pub total_hits: usize,
+    pub unit: Unit,
+    pub total_articles: usize,
 }
 
 impl CountOutput<'_> {
-    pub fn new(total_hits: usize) -> Self {
+    pub fn new(r: &Results) -> Self {
         CountOutput {
             version: SEARCH_VERSION,
             query: None,
-            total_hits,
+            total_hits: r.total_hits,
+            unit: r.unit,
+            total_articles: r.total_articles,
         }
     }
 }
@@ -94,6 +105,16 @@ pub struct HitOutput<'a> {
     pub country_codes: &'a [String],
     pub snippet: &'a Marked,
     pub title_highlights: &'a [[usize; 2]],
+    /// The near-duplicates folded into this hit, when there are any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicates: Option<Folded<'a>>,
+}
+
+/// `"duplicates": {"count": N, "ids": [...]}` of a hit.
+#[derive(serde::Serialize)]
+pub struct Folded<'a> {
+    pub count: usize,
+    pub ids: &'a [String],
 }
 
 impl<'a> HitOutput<'a> {
@@ -116,6 +137,10 @@ impl<'a> HitOutput<'a> {
             country_codes: &d.country_codes,
             snippet: &h.snippet,
             title_highlights: &h.title_highlights,
+            duplicates: (!h.duplicates.is_empty()).then(|| Folded {
+                count: h.duplicates.len(),
+                ids: &h.duplicates,
+            }),
         }
     }
 }
@@ -169,6 +194,10 @@ where
     field(w, "query", &out.query)?;
     writeln!(w, ",")?;
     field(w, "total_hits", &out.total_hits)?;
+    writeln!(w, ",")?;
+    field(w, "unit", &out.unit)?;
+    writeln!(w, ",")?;
+    field(w, "total_articles", &out.total_articles)?;
     writeln!(w, ",")?;
     field(w, "took_ms", &out.took_ms)?;
     writeln!(w, ",")?;
@@ -261,17 +290,20 @@ pub fn write_ndjson_tail(w: &mut dyn Write, r: &Results, tag: Option<&str>) -> i
     #[derive(serde::Serialize)]
     struct FacetsRecord<'a> {
         facets: Facets<'a>,
+        unit: Unit,
     }
     #[derive(serde::Serialize)]
     struct TimelineRecord<'a> {
         timeline: &'a [TimelineBucket],
+        unit: Unit,
     }
+    let unit = r.unit;
     if !r.facets.is_empty() {
         let facets = Facets(&r.facets);
-        line(w, tag, &FacetsRecord { facets })?;
+        line(w, tag, &FacetsRecord { facets, unit })?;
     }
     if let Some(timeline) = &r.timeline {
-        line(w, tag, &TimelineRecord { timeline })?;
+        line(w, tag, &TimelineRecord { timeline, unit })?;
     }
     Ok(())
 }
@@ -373,7 +405,34 @@ fn write_footer_of(
     from: usize,
     color: Color,
 ) -> io::Result<()> {
-    let summary = if shown == 0 && r.total_hits > 0 {
+    let summary = summary_line(r, shown, from);
+    match color {
+        Color::Always => writeln!(w, "{DIM_ON}{summary}{OFF}")?,
+        Color::Never => writeln!(w, "{summary}")?,
+    }
+    for (name, counts) in &r.facets {
+        write_facet(w, name, r.unit, counts, color)?;
+    }
+    if let Some(t) = &r.timeline {
+        write_timeline(w, t, r.unit, color)?;
+    }
+    Ok(())
+}
+
+/// How many hits there are and which are shown, or why there are none;
+/// how many articles they stand for when near-duplicates were folded.
+fn summary_line(r: &Results, shown: usize, from: usize) -> String {
+    let folded = match r.total_articles.checked_sub(r.total_hits) {
+        Some(n) if n > 0 && r.unit == Unit::Groups => {
+            format!(
+                " ({} articles, {n} near-duplicate{} folded)",
+                r.total_articles,
+                plural(n)
+            )
+        }
+        _ => String::new(),
+    };
+    if shown == 0 && r.total_hits > 0 {
         format!(
             "no hits on this page ({} in all; lower --offset)",
             r.total_hits
@@ -382,30 +441,19 @@ fn write_footer_of(
         format!("no hits for {}", sanitize(&r.query, false))
     } else if shown == r.total_hits {
         format!(
-            "{} hit{} ({:.1} ms)",
+            "{} hit{}{folded} ({:.1} ms)",
             r.total_hits,
             plural(r.total_hits),
             r.took_ms
         )
     } else {
         format!(
-            "hits {from}-{} of {} ({:.1} ms)",
+            "hits {from}-{} of {}{folded} ({:.1} ms)",
             from + shown - 1,
             r.total_hits,
             r.took_ms
         )
-    };
-    match color {
-        Color::Always => writeln!(w, "{DIM_ON}{summary}{OFF}")?,
-        Color::Never => writeln!(w, "{summary}")?,
     }
-    for (name, counts) in &r.facets {
-        write_facet(w, name, counts, color)?;
-    }
-    if let Some(t) = &r.timeline {
-        write_timeline(w, t, color)?;
-    }
-    Ok(())
 }
 
 fn heading(w: &mut dyn Write, text: &str, color: Color) -> io::Result<()> {
@@ -420,10 +468,15 @@ fn heading(w: &mut dyn Write, text: &str, color: Color) -> io::Result<()> {
 fn write_facet(
     w: &mut dyn Write,
     name: &str,
+    unit: Unit,
     counts: &[FacetCount],
     color: Color,
 ) -> io::Result<()> {
-    heading(w, &format!("{name} (documents)"), color)?;
+    let counted = match unit {
+        Unit::Articles => "documents",
+        Unit::Groups => "hits, near-duplicates counted once",
+    };
+    heading(w, &format!("{name} ({counted})"), color)?;
     if counts.is_empty() {
         return writeln!(w, "  (none)");
     }
@@ -451,13 +504,22 @@ fn write_facet(
 const BAR: u64 = 40;
 
 /// Hits per period as horizontal bars, scaled to the busiest period.
-fn write_timeline(w: &mut dyn Write, t: &[TimelineBucket], color: Color) -> io::Result<()> {
-    let unit = if t.first().is_some_and(|b| b.period.len() == 4) {
+fn write_timeline(
+    w: &mut dyn Write,
+    t: &[TimelineBucket],
+    unit: Unit,
+    color: Color,
+) -> io::Result<()> {
+    let period = if t.first().is_some_and(|b| b.period.len() == 4) {
         "year"
     } else {
         "month"
     };
-    heading(w, &format!("timeline (hits per {unit})"), color)?;
+    let counted = match unit {
+        Unit::Articles => "",
+        Unit::Groups => ", near-duplicates counted once",
+    };
+    heading(w, &format!("timeline (hits per {period}{counted})"), color)?;
     if t.is_empty() {
         return writeln!(w, "  (no dated hits)");
     }
@@ -503,7 +565,30 @@ pub fn write_hit(w: &mut dyn Write, h: &Hit, color: Color) -> io::Result<()> {
         let s = marked(&h.snippet.text, &h.snippet.highlights, color, "");
         writeln!(w, "    {s}")?;
     }
+    if !h.duplicates.is_empty() {
+        let similar = similar_line(&h.duplicates);
+        match color {
+            Color::Always => writeln!(w, "    {DIM_ON}{similar}{OFF}")?,
+            Color::Never => writeln!(w, "    {similar}")?,
+        }
+    }
     writeln!(w)
+}
+
+/// Ids named on a hit's "+N similar" line before the rest are counted.
+const SIMILAR_IDS: usize = 3;
+
+/// `+2 similar: economy/a.txt, economy/b.txt` (the first few ids).
+fn similar_line(ids: &[String]) -> String {
+    let mut named: Vec<String> = ids
+        .iter()
+        .take(SIMILAR_IDS)
+        .map(|id| sanitize(id, false))
+        .collect();
+    if ids.len() > SIMILAR_IDS {
+        named.push(format!("{} more", ids.len() - SIMILAR_IDS));
+    }
+    format!("+{} similar: {}", ids.len(), named.join(", "))
 }
 
 /// `text` with the character ranges `marks` emphasised; `base` is the style
@@ -565,11 +650,14 @@ mod tests {
                     highlights: vec![[2, 7]],
                 },
                 title_highlights: vec![[0, 5]],
+                duplicates: Vec::new(),
             })
             .collect();
         Results {
             query: "match".into(),
             total_hits: n + 3,
+            total_articles: n + 3,
+            unit: crate::search::Unit::Articles,
             took_ms: 1.25,
             hits,
             facets: if facets {
@@ -643,7 +731,7 @@ mod tests {
             count: c,
         });
         let mut out = Vec::new();
-        write_timeline(&mut out, &t, Color::Never).unwrap();
+        write_timeline(&mut out, &t, Unit::Articles, Color::Never).unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[1], "timeline (hits per month)");
@@ -667,7 +755,7 @@ mod tests {
             },
         ];
         let mut out = Vec::new();
-        write_facet(&mut out, "country", &counts, Color::Never).unwrap();
+        write_facet(&mut out, "country", Unit::Articles, &counts, Color::Never).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(
             text,

@@ -23,6 +23,9 @@ pub struct Hit {
     pub snippet: Marked,
     /// Character ranges of the title that matched.
     pub title_highlights: Vec<[usize; 2]>,
+    /// Ids of the near-duplicates folded into this hit, best-ranked first
+    /// (empty unless the search folds them).
+    pub duplicates: Vec<String>,
 }
 
 /// The count of one value of a facet over all matching documents.
@@ -46,7 +49,12 @@ pub struct TimelineBucket {
 #[derive(Clone, Debug, Serialize)]
 pub struct Results {
     pub query: String,
+    /// Hits: groups of near-duplicates when they are folded, else articles
+    /// (`unit` says which; facets and the timeline count the same).
     pub total_hits: usize,
+    /// Matching articles, folded or not.
+    pub total_articles: usize,
+    pub unit: crate::search::Unit,
     pub took_ms: f64,
     pub hits: Vec<Hit>,
     /// Facet name ("country", "minister", "section") → counts, largest first.
@@ -63,6 +71,8 @@ impl Results {
         Results {
             query: String::new(),
             total_hits: 0,
+            total_articles: 0,
+            unit: crate::search::Unit::Articles,
             took_ms: 0.0,
             hits: Vec::new(),
             facets: Vec::new(),

@@ -9,6 +9,7 @@
 pub mod batch;
 pub mod bm25f;
 pub mod build;
+pub mod dedup;
 pub mod expand;
 pub mod facets;
 pub mod highlight;
@@ -25,6 +26,7 @@ use crate::index::NewsIndex;
 use crate::index::schema::names;
 use anyhow::{Context, Result};
 use build::Filters;
+pub use dedup::{Duplicates, Unit};
 use facets::{Facet, Tallied, Tally};
 use highlight::Highlighter;
 use hit::{FacetCount, TimelineBucket};
@@ -77,6 +79,8 @@ pub struct Request {
     /// Only articles like the one with this id, most alike first
     /// (`newsidx similar ID`, `--like ID`): see [`similar`].
     pub like: Option<String>,
+    /// Fold near-duplicates into one hit per group, or show every article.
+    pub duplicates: Duplicates,
 }
 
 /// Hits a search shows unless asked for another number.
@@ -105,6 +109,7 @@ impl Default for Request {
             count_only: false,
             expand: false,
             like: None,
+            duplicates: Duplicates::Show,
         }
     }
 }
@@ -135,6 +140,8 @@ pub fn search_in(ix: &NewsIndex, searcher: &Searcher, req: &Request) -> Result<R
 pub struct Found<'a> {
     pub results: Results,
     top: Vec<(Score, DocAddress)>,
+    /// The ids folded into each hit of `top` (empty unless folding).
+    folded: Vec<Vec<String>>,
     offset: usize,
     searcher: tantivy::Searcher,
     highlighter: Highlighter,
@@ -162,12 +169,20 @@ impl Found<'_> {
     /// The page's hits, in rank order, each read from the index when asked.
     pub fn hits(&mut self) -> impl Iterator<Item = Result<Hit>> + '_ {
         let top = std::mem::take(&mut self.top);
-        top.into_iter()
-            .enumerate()
-            .map(move |(i, (score, addr))| self.hit(self.offset + i + 1, score, addr))
+        let mut folded = std::mem::take(&mut self.folded).into_iter();
+        top.into_iter().enumerate().map(move |(i, (score, addr))| {
+            let duplicates = folded.next().unwrap_or_default();
+            self.hit(self.offset + i + 1, score, addr, duplicates)
+        })
     }
 
-    fn hit(&mut self, rank: usize, score: Score, addr: DocAddress) -> Result<Hit> {
+    fn hit(
+        &mut self,
+        rank: usize,
+        score: Score,
+        addr: DocAddress,
+        duplicates: Vec<String>,
+    ) -> Result<Hit> {
         let tdoc: TantivyDocument = self
             .searcher
             .doc(addr)
@@ -190,6 +205,7 @@ impl Found<'_> {
             doc,
             snippet,
             title_highlights,
+            duplicates,
         })
     }
 }
@@ -206,19 +222,25 @@ pub fn find_in<'a>(ix: &'a NewsIndex, searcher: Searcher, req: &'a Request) -> R
     let root = query::parse(&req.query, req.default_operator)?;
     let q = tantivy_query(ix, &searcher, req, &root)?;
     let page = Page::of(req, &searcher);
-    let (top, total_hits, tallied) = rank(&searcher, q.as_ref(), req, page)?;
-    let (facets, timeline) = counts(req, tallied);
+    let ranked = match req.duplicates {
+        Duplicates::Show => rank(&searcher, q.as_ref(), req, page)?,
+        Duplicates::Fold => rank_folded(&searcher, q.as_ref(), req, page)?,
+    };
+    let (facets, timeline) = counts(req, ranked.tallied);
     Ok(Found {
         results: Results {
             query: req.query.clone(),
-            total_hits,
+            total_hits: ranked.total_hits,
+            total_articles: ranked.total_articles,
+            unit: ranked.unit,
             took_ms: start.elapsed().as_secs_f64() * 1000.0,
             hits: Vec::new(),
             facets,
             timeline,
             suggestion: None,
         },
-        top,
+        top: ranked.top,
+        folded: ranked.folded,
         offset: page.offset,
         searcher,
         highlighter: Highlighter::new(&root),
@@ -276,28 +298,81 @@ impl Page {
     }
 }
 
-/// The page's hits in rank order, how many documents matched, and the facet
-/// and timeline tallies over all of them when the request asks for any.
-type Ranked = (Vec<(Score, DocAddress)>, usize, Option<Tallied>);
+/// The page's hits in rank order (with what each folds), how many hits and
+/// articles matched, and the facet and timeline tallies over all the hits
+/// when the request asks for any.
+struct Ranked {
+    top: Vec<(Score, DocAddress)>,
+    folded: Vec<Vec<String>>,
+    total_hits: usize,
+    total_articles: usize,
+    unit: Unit,
+    tallied: Option<Tallied>,
+}
+
+/// The facet and timeline counting `req` asks for, if any.
+fn tally_of(req: &Request) -> Option<Tally> {
+    (!req.facets.is_empty() || req.timeline).then(|| Tally {
+        facets: req.facets.clone(),
+        timeline: req.timeline,
+    })
+}
 
 /// One pass over the matches: the page, the count and the tallies together.
 fn rank(searcher: &Searcher, q: &dyn Query, req: &Request, page: Page) -> Result<Ranked> {
-    let tally = (!req.facets.is_empty() || req.timeline).then(|| Tally {
-        facets: req.facets.clone(),
-        timeline: req.timeline,
-    });
-    if page.limit == 0 {
+    let tally = tally_of(req);
+    let (top, total, tallied) = if page.limit == 0 {
         let (total, t) = searcher.search(q, &(Count, tally))?;
-        return Ok((Vec::new(), total, t));
-    }
-    let top = TopDocs::with_limit(page.limit).and_offset(page.offset);
-    Ok(match req.sort {
-        Sort::Score => searcher.search(q, &(top.order_by_score(), Count, tally))?,
-        Sort::Date => {
-            let (top, total, t) = searcher.search(q, &(newest_first(top), Count, tally))?;
-            let top = top.into_iter().map(|((_, s), a)| (s, a)).collect();
-            (top, total, t)
+        (Vec::new(), total, t)
+    } else {
+        let top = TopDocs::with_limit(page.limit).and_offset(page.offset);
+        match req.sort {
+            Sort::Score => searcher.search(q, &(top.order_by_score(), Count, tally))?,
+            Sort::Date => {
+                let (top, total, t) = searcher.search(q, &(newest_first(top), Count, tally))?;
+                let top = top.into_iter().map(|((_, s), a)| (s, a)).collect();
+                (top, total, t)
+            }
         }
+    };
+    Ok(Ranked {
+        top,
+        folded: Vec::new(),
+        total_hits: total,
+        total_articles: total,
+        unit: Unit::Articles,
+        tallied,
+    })
+}
+
+/// [`rank`] with near-duplicates folded: every match ranked, grouped
+/// ([`dedup::group`]), the page taken from the groups' leaders, and the
+/// counts and tallies made over the leaders.
+fn rank_folded(searcher: &Searcher, q: &dyn Query, req: &Request, page: Page) -> Result<Ranked> {
+    let by_date = req.sort == Sort::Date;
+    let matches = searcher.search(q, &dedup::AllMatches { by_date })?;
+    let groups = dedup::group(searcher, &matches)?;
+    let tallied = match tally_of(req) {
+        Some(t) => Some(dedup::tally_leaders(searcher, &t, &matches, &groups)?),
+        None => None,
+    };
+    let shown = &groups[page.offset.min(groups.len())..];
+    let shown = &shown[..page.limit.min(shown.len())];
+    let top = shown
+        .iter()
+        .map(|g| (matches[g.leader].key.1, matches[g.leader].addr))
+        .collect();
+    let folded = shown
+        .iter()
+        .map(|g| dedup::ids(searcher, g.members.iter().map(|&i| matches[i].addr)))
+        .collect::<Result<_>>()?;
+    Ok(Ranked {
+        top,
+        folded,
+        total_hits: groups.len(),
+        total_articles: matches.len(),
+        unit: Unit::Groups,
+        tallied,
     })
 }
 
@@ -634,6 +709,65 @@ mod tests {
         let r = run(&ix, "reactor", |r| r.offset = usize::MAX);
         assert!(r.hits.is_empty());
         assert_eq!(r.total_hits, 4);
+    }
+
+    /// Folding pages over groups, counts groups, and lets the sort choose
+    /// which copy of a story is shown.
+    #[test]
+    fn folding_pages_and_counts_by_group() {
+        let (s, fields) = schema::build(crate::model::Model::get()).unwrap();
+        let index = tantivy::Index::create_in_ram(s);
+        schema::register_analyzers(&index);
+        let mut w: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let story = "The harbour pilots of the port walked out at midnight, leaving \
+            eleven container ships waiting outside as the dispute over night shifts \
+            entered its third week; the port authority said ferries and fuel tankers \
+            would be given priority until the stoppage ended, and talks resume.";
+        let other = "A new crane arrived at the port on Monday, the largest the \
+            container terminal has had, and will be working by the end of the month \
+            after engineers have tested it with loads of steel and concrete blocks.";
+        for (id, title, body, day) in [
+            ("a.txt", "Pilots strike", story, 3),
+            ("b.txt", "Pilots strike at port", story, 5),
+            ("c.txt", "Crane arrives at port", other, 4),
+            ("d.txt", "Pilots walk out", story, 1),
+        ] {
+            let d = NewsDoc::for_test(id, title, body).with_facts(Some((2014, 3, day)), &[], &[]);
+            w.add_document(fields.to_doc(&d)).unwrap();
+        }
+        w.commit().unwrap();
+        let ix = NewsIndex {
+            index,
+            fields,
+            stamp: Stamp::current(None),
+            dir: PathBuf::new(),
+        };
+        let folded = |f: &dyn Fn(&mut Request)| {
+            run(&ix, "port", |r| {
+                r.duplicates = Duplicates::Fold;
+                f(r)
+            })
+        };
+        let r = folded(&|r| r.sort = Sort::Date);
+        assert_eq!(
+            (r.total_hits, r.total_articles, r.unit),
+            (2, 4, Unit::Groups)
+        );
+        assert_eq!(ids(&r), ["b.txt", "c.txt"]);
+        assert_eq!(r.hits[0].duplicates, ["a.txt", "d.txt"]);
+        assert!(r.hits[1].duplicates.is_empty());
+        let r = folded(&|r| {
+            r.sort = Sort::Date;
+            r.offset = 1;
+            r.limit = 1;
+            r.timeline = true;
+        });
+        assert_eq!(ids(&r), ["c.txt"]);
+        let months = r.timeline.unwrap();
+        assert_eq!(months.iter().map(|b| b.count).sum::<u64>(), 2);
+        let r = run(&ix, "port", |r| r.sort = Sort::Date);
+        assert_eq!((r.total_hits, r.unit), (4, Unit::Articles));
+        assert_eq!(ids(&r), ["b.txt", "c.txt", "a.txt", "d.txt"]);
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! More like this: the query for articles like a given one. Its terms are
 //! those that weigh most in the article's title and body — frequent in it,
 //! rare in the index (tf × BM25 idf) — each searched in title and body,
-//! boosted by its weight; the article itself is excluded. Written here
+//! boosted by its weight; the article itself and its near-duplicates
+//! (`dedup::near_duplicates_of`: its corrected or repeated copies, which
+//! would otherwise top the list) are excluded. Written here
 //! rather than with tantivy's MoreLikeThis, whose choice among terms of
 //! equal weight follows a hash map's order and so changed from run to run.
 
@@ -63,10 +65,15 @@ pub fn like(ix: &NewsIndex, searcher: &Searcher, id: &str) -> Result<Box<dyn Que
             ));
         }
     }
-    let itself = TermQuery::new(
-        Term::from_field_text(ix.fields.id, id),
-        IndexRecordOption::Basic,
-    );
-    clauses.push((Occur::MustNot, Box::new(itself)));
+    let copies = super::dedup::near_duplicates_of(ix, searcher, &doc.body)?;
+    let mut excluded = super::dedup::ids(searcher, copies.into_iter())?;
+    excluded.push(id.to_string());
+    for other in excluded {
+        let q = TermQuery::new(
+            Term::from_field_text(ix.fields.id, &other),
+            IndexRecordOption::Basic,
+        );
+        clauses.push((Occur::MustNot, Box::new(q)));
+    }
     Ok(Box::new(BooleanQuery::new(clauses)))
 }

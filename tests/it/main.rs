@@ -4,6 +4,7 @@
 mod browser;
 mod commands;
 mod common;
+mod duplicates;
 mod extraction;
 mod formats;
 mod foundation;

@@ -429,7 +429,13 @@ fn single_node_push_search_check_eval_and_increments() {
             "minister",
             "--timeline",
         ];
-        let l = search_json(local.cmd(&["search", q]).args(extra));
+        // The remote index has no fingerprints: compare with every local
+        // article, near-duplicates not folded.
+        let l = search_json(
+            local
+                .cmd(&["search", q, "--duplicates", "show"])
+                .args(extra),
+        );
         let r = search_json(newsidx().args(["search", q, "--remote", &url]).args(extra));
         assert_eq!(l["total_hits"], r["total_hits"], "{q}");
         let by_id = |v: &Value| -> BTreeMap<String, Value> {
@@ -459,7 +465,11 @@ fn single_node_push_search_check_eval_and_increments() {
     let page = [
         "--format", "json", "--sort", "date", "--limit", "5", "--offset", "3",
     ];
-    let l = search_json(local.cmd(&["search", "*"]).args(page));
+    let l = search_json(
+        local
+            .cmd(&["search", "*", "--duplicates", "show"])
+            .args(page),
+    );
     let r = search_json(newsidx().args(["search", "*", "--remote", &url]).args(page));
     let dates = |v: &Value| -> Vec<Value> {
         v["hits"]

@@ -69,7 +69,8 @@ fn csv_has_a_header_and_a_row_per_hit() {
             "url",
             "ministers",
             "countries",
-            "snippet"
+            "snippet",
+            "duplicates"
         ]
     );
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.expect("a row")).collect();
@@ -121,13 +122,21 @@ fn count_as_json_has_a_version() {
         &["search", "fukushima", "--count", "--format", "json"],
     ))
     .expect("JSON");
-    assert_eq!(v, serde_json::json!({"version": 1, "total_hits": n}));
+    assert_eq!(
+        v,
+        serde_json::json!({"version": 2, "total_hits": n, "unit": "groups", "total_articles": n})
+    );
     assert_valid(&schema("search-count-output"), &v);
     let line = stdout(
         &ix,
         &["search", "fukushima", "--count", "--format", "ndjson"],
     );
-    assert_eq!(line, format!("{{\"version\":1,\"total_hits\":{n}}}\n"));
+    assert_eq!(
+        line,
+        format!(
+            "{{\"version\":2,\"total_hits\":{n},\"unit\":\"groups\",\"total_articles\":{n}}}\n"
+        )
+    );
     let csv = stdout(&ix, &["search", "fukushima", "--count", "--format", "csv"]);
     assert_eq!(csv, format!("total_hits\n{n}\n"));
 }
@@ -168,8 +177,14 @@ fn ndjson_ends_with_facets_and_timeline_records() {
             "--timeline",
         ],
     );
-    assert_eq!(lines[2], serde_json::json!({"facets": whole["facets"]}));
-    assert_eq!(lines[3], serde_json::json!({"timeline": whole["timeline"]}));
+    assert_eq!(
+        lines[2],
+        serde_json::json!({"facets": whole["facets"], "unit": "groups"})
+    );
+    assert_eq!(
+        lines[3],
+        serde_json::json!({"timeline": whole["timeline"], "unit": "groups"})
+    );
     let s = schema("search-output");
     assert_valid(&def_of(s.clone(), "facets_record"), &lines[2]);
     assert_valid(&def_of(s, "timeline_record"), &lines[3]);

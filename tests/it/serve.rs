@@ -52,7 +52,7 @@ fn pages_assets_and_their_headers() {
     );
     assert!(front.body.contains("Search the archive"), "{}", front.body);
     assert!(
-        front.body.contains("44"),
+        front.body.contains("49"),
         "the front page counts the articles"
     );
 
@@ -84,7 +84,7 @@ fn pages_assets_and_their_headers() {
     assert_eq!(s.get("/api/nowhere").status, 404);
 
     // Results: the count the CLI gives, every hit linking to its page.
-    let cli = ix.search_json("Fukushima", &[]);
+    let cli = ix.search_json("Fukushima", &["--duplicates", "show"]);
     let page = s.get("/?q=Fukushima");
     assert_eq!(page.status, 200);
     let total = cli["total_hits"].as_u64().expect("total");
@@ -141,6 +141,10 @@ fn the_api_answers_exactly_what_the_cli_prints() {
             "5",
             "--format",
             "json",
+            // The page lists every article; near-duplicates are folded by
+            // the CLI only.
+            "--duplicates",
+            "show",
         ],
     );
     assert_eq!(without_took(api), without_took(cli));
@@ -169,6 +173,8 @@ fn the_api_answers_exactly_what_the_cli_prints() {
             "3",
             "--format",
             "json",
+            "--duplicates",
+            "show",
         ],
     );
     assert_eq!(without_took(api), without_took(cli));
@@ -524,7 +530,18 @@ fn suggestions_similar_stories_and_csv_as_the_cli_gives_them() {
     let api = s.json("/api/search?q=fukushma+reactor", 200);
     assert_schema("search-output.schema.json", &api);
     assert_eq!(api["suggestion"]["query"], "fukushima reactor", "{api:#}");
-    let cli = cli_json(&ix, &["search", "fukushma reactor", "--format", "json"]);
+    // The server lists every article: the CLI's `--duplicates show`.
+    let cli = cli_json(
+        &ix,
+        &[
+            "search",
+            "fukushma reactor",
+            "--format",
+            "json",
+            "--duplicates",
+            "show",
+        ],
+    );
     assert_eq!(without_took(api.clone()), without_took(cli));
     let page = s.get("/?q=fukushma+reactor&country=JP");
     assert_eq!(page.status, 200);
@@ -547,6 +564,7 @@ fn suggestions_similar_stories_and_csv_as_the_cli_gives_them() {
     // hits, linked; the API's `like` is `--like`.
     const FUKU: &str = "science/2011-04-12-fukushima-raised-to-level-seven.txt";
     let cli = cli_json(&ix, &["similar", FUKU, "--format", "json", "-n", "5"]);
+    assert_eq!(cli["unit"], "groups");
     let want: Vec<&str> = cli["hits"]
         .as_array()
         .expect("hits")
@@ -573,7 +591,18 @@ fn suggestions_similar_stories_and_csv_as_the_cli_gives_them() {
         without_took(api),
         without_took(cli_json(
             &ix,
-            &["search", "*", "--like", FUKU, "--format", "json", "-n", "5"]
+            &[
+                "search",
+                "*",
+                "--like",
+                FUKU,
+                "--format",
+                "json",
+                "-n",
+                "5",
+                "--duplicates",
+                "show"
+            ]
         ))
     );
     let page = s.get(&format!("/?like={FUKU}"));
@@ -604,6 +633,8 @@ fn suggestions_similar_stories_and_csv_as_the_cli_gives_them() {
             "1000",
             "--format",
             "csv",
+            "--duplicates",
+            "show",
         ])
         .output()
         .expect("newsidx runs");
