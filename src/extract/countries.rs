@@ -213,6 +213,41 @@ fn in_firm_name(text: &str, end: usize) -> bool {
     false
 }
 
+/// "SHELL CANADA SEES BETTER PROFIT" over a story about "<Shell Canada Ltd>",
+/// "American Video shareholders" after "<American Video Group Inc>": a
+/// country word whose neighbour is also its neighbour inside one of the
+/// article's company marks is that company's name.
+fn echoes_company_mark(text: &str, start: usize, end: usize) -> bool {
+    let word = &text[start..end];
+    let prev = text::token_before(text, start).filter(|p| p.raw_end + 1 == start && !p.stop);
+    let next = text::token_after(text, end).filter(|n| n.raw_start == end + 1 && !n.lead_punct);
+    let same =
+        |a: Option<&str>, b: Option<&str>| a.zip(b).is_some_and(|(a, b)| a.eq_ignore_ascii_case(b));
+    let mut rest = text;
+    for _ in 0..64 {
+        let Some(open) = rest.find('<') else {
+            return false;
+        };
+        let Some(close) = rest[open..].find(['>', '\n']) else {
+            return false;
+        };
+        let mark = &rest[open + 1..open + close];
+        let words: Vec<&str> = mark.split_whitespace().collect();
+        for (i, w) in words.iter().enumerate() {
+            if w.eq_ignore_ascii_case(word)
+                && (same(
+                    prev.as_ref().map(|p| p.word),
+                    i.checked_sub(1).and_then(|j| words.get(j).copied()),
+                ) || same(next.as_ref().map(|n| n.word), words.get(i + 1).copied()))
+            {
+                return true;
+            }
+        }
+        rest = &rest[open + close..];
+    }
+    false
+}
+
 /// "Power Corp of Canada", "Aluminum Company of America": the country ends
 /// a firm's name after "of" (or "of the"), the capitalised words before it
 /// holding a firm word. "Bank of England", "Union Bank of Switzerland" hold
@@ -324,6 +359,7 @@ fn raw_mentions(text: &str, hits: &[Hit]) -> Raw {
                     || in_company_mark(text, h.start, h.end)
                     || in_firm_name(text, h.end)
                     || firm_of(text, h.start)
+                    || echoes_company_mark(text, h.start, h.end)
                 {
                     continue;
                 }
@@ -460,6 +496,11 @@ pub fn code_for(value: &str) -> Option<&'static str> {
     if v.len() == 2
         && let Some(d) = g.defs.iter().find(|d| d.code.eq_ignore_ascii_case(v))
     {
+        return Some(d.code);
+    }
+    // A canonical name as stored in the index (every country facet value):
+    // found before scanning the aliases.
+    if let Some(d) = g.defs.iter().find(|d| d.name == v) {
         return Some(d.code);
     }
     let by = |kind: AliasKind| {

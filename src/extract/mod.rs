@@ -203,6 +203,18 @@ mod tests {
             ("companies such as Nokia, France Telecom and Philips", &[]),
             ("JAPAN STEEL OUTPUT FALLS", &["JP"]),
             ("(Power Corp of Canada) said", &[]),
+            (
+                "SHELL CANADA SEES BETTER PROFIT\n\n<Shell Canada Ltd>, 72 pct owned",
+                &[],
+            ),
+            (
+                "BUYS AMERICAN VIDEO\n\nIt agreed to buy <American Video Group Inc>.",
+                &[],
+            ),
+            (
+                "CANADA SEES BETTER PROFIT\n\n<Shell Canada Ltd> said",
+                &["CA"],
+            ),
             ("An Alcoa (Aluminum Company of America) source", &[]),
             (
                 "the Equitable Life Assurance Society of the United States",

@@ -105,30 +105,6 @@ impl MonthCounter {
     }
 }
 
-/// Each value with a non-zero count, its name read in one pass over the
-/// column's dictionary (which streams in ordinal order); looking each ordinal
-/// up on its own decoded a dictionary block per value and was a seventh of
-/// `* --facet country` on a 10x Reuters index.
-fn named_counts(col: &StrColumn, counts: &[u64]) -> HashMap<String, u64> {
-    let mut m = HashMap::new();
-    if counts.iter().all(|&n| n == 0) {
-        return m;
-    }
-    let Ok(mut terms) = col.dictionary().stream() else {
-        return m;
-    };
-    let mut ord = 0;
-    while terms.advance() {
-        if let Some(&n) = counts.get(ord)
-            && n > 0
-        {
-            m.insert(String::from_utf8_lossy(terms.key()).into_owned(), n);
-        }
-        ord += 1;
-    }
-    m
-}
-
 impl Collector for Tally {
     type Fruit = Tallied;
     type Child = SegmentTally;
@@ -199,14 +175,26 @@ impl SegmentCollector for SegmentTally {
     }
 
     fn harvest(self) -> Tallied {
-        let facets = self
-            .columns
-            .iter()
-            .map(|(col, counts)| {
-                col.as_ref()
-                    .map_or_else(HashMap::new, |c| named_counts(c, counts))
-            })
-            .collect();
+        let mut facets = Vec::with_capacity(self.columns.len());
+        for (col, counts) in self.columns {
+            let mut m = HashMap::new();
+            if let Some(col) = col {
+                // One pass over the dictionary's blocks for all the values
+                // found: looking each ordinal up alone decompresses its block
+                // again (half of a served search's CPU went there).
+                let ords: Vec<u64> = (0..counts.len() as u64)
+                    .filter(|&o| counts.get(o as usize).is_some_and(|&n| n > 0))
+                    .collect();
+                let mut at = ords.iter();
+                let _ = col.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+                    let n = at.next().and_then(|&o| counts.get(o as usize).copied());
+                    if let (Some(n), Ok(value)) = (n, std::str::from_utf8(bytes)) {
+                        m.insert(value.to_string(), n);
+                    }
+                });
+            }
+            facets.push(m);
+        }
         Tallied {
             facets,
             months: self.months.finish(),
