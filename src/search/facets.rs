@@ -58,7 +58,51 @@ pub struct Tallied {
 pub struct SegmentTally {
     columns: Vec<(Option<StrColumn>, Vec<u64>)>,
     dates: Option<Column<DateTime>>,
+    months: MonthCounter,
+}
+
+/// Hits per month, cheap per document: a segment's documents come in the
+/// order their files were walked, so neighbours mostly share a day (the
+/// month is worked out once per day) and a month (counted as a run, put
+/// into the map when the month changes). Per-document date arithmetic and
+/// map updates were a ninth of `market --timeline` on a 10x Reuters index.
+#[derive(Default)]
+struct MonthCounter {
     months: BTreeMap<i32, u64>,
+    /// The last day seen (days since 1970) and its month.
+    day: Option<(i64, Option<i32>)>,
+    /// The month of the current run and its length.
+    run: Option<(i32, u64)>,
+}
+
+impl MonthCounter {
+    fn add(&mut self, secs: i64) {
+        let day = secs.div_euclid(86_400);
+        let month = match self.day {
+            Some((d, m)) if d == day => m,
+            _ => {
+                let m = super::timeline::month_of(secs);
+                self.day = Some((day, m));
+                m
+            }
+        };
+        let Some(month) = month else { return };
+        match &mut self.run {
+            Some((m, n)) if *m == month => *n += 1,
+            run => {
+                if let Some((m, n)) = run.replace((month, 1)) {
+                    *self.months.entry(m).or_default() += n;
+                }
+            }
+        }
+    }
+
+    fn finish(mut self) -> BTreeMap<i32, u64> {
+        if let Some((m, n)) = self.run.take() {
+            *self.months.entry(m).or_default() += n;
+        }
+        self.months
+    }
 }
 
 impl Collector for Tally {
@@ -85,7 +129,7 @@ impl Collector for Tally {
         Ok(SegmentTally {
             columns,
             dates,
-            months: BTreeMap::new(),
+            months: MonthCounter::default(),
         })
     }
 
@@ -125,10 +169,8 @@ impl SegmentCollector for SegmentTally {
                 }
             }
         }
-        if let Some(d) = self.dates.as_ref().and_then(|c| c.first(doc))
-            && let Some(m) = super::timeline::month_of(d.into_timestamp_secs())
-        {
-            *self.months.entry(m).or_default() += 1;
+        if let Some(d) = self.dates.as_ref().and_then(|c| c.first(doc)) {
+            self.months.add(d.into_timestamp_secs());
         }
     }
 
@@ -155,7 +197,7 @@ impl SegmentCollector for SegmentTally {
         }
         Tallied {
             facets,
-            months: self.months,
+            months: self.months.finish(),
         }
     }
 }
@@ -180,6 +222,36 @@ pub fn top(facet: Facet, counts: HashMap<String, u64>, keep: usize) -> Vec<Facet
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn month_counter_counts_as_month_of_does() {
+        let day = 86_400;
+        let mar14 = 1_300_060_800; // 2011-03-14
+        // Runs, a return to an earlier month, a day before 1970, one time
+        // per day and several in one day.
+        let times = [
+            mar14,
+            mar14 + 5,
+            mar14 + day,
+            mar14 + 20 * day,
+            mar14 + 20 * day,
+            mar14,
+            -3 * day,
+            mar14 + 400 * day,
+        ];
+        let mut c = MonthCounter::default();
+        let mut want: BTreeMap<i32, u64> = BTreeMap::new();
+        for t in times {
+            c.add(t);
+            *want
+                .entry(super::super::timeline::month_of(t).unwrap())
+                .or_default() += 1;
+        }
+        let got = c.finish();
+        assert_eq!(got, want);
+        assert_eq!(got.get(&(2011 * 12 + 2)), Some(&4));
+        assert_eq!(got.get(&(2011 * 12 + 3)), Some(&2));
+    }
 
     #[test]
     fn top_orders_by_count_then_value() {
