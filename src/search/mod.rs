@@ -259,8 +259,11 @@ fn tantivy_query(
     root: &query::Node,
 ) -> Result<Box<dyn Query>> {
     let q = build::build(&ix.index.schema(), root, &req.filters)?;
-    let q = if req.expand {
-        expand::expand(searcher, q, req.default_operator == DefaultOperator::And)?
+    // An OR search is always reordered by feedback (schema/news.toml,
+    // [expansion]); `--expand` also lets the added words find articles.
+    let or = req.default_operator == DefaultOperator::Or;
+    let q = if req.expand || or {
+        expand::expand(searcher, q, !(req.expand && or))?
     } else {
         q
     };
