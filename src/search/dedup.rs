@@ -10,8 +10,9 @@
 //! search time: an article changed or removed by an incremental run leaves
 //! or joins groups with nothing else to update.
 //!
-//! The walk costs a few hash-map probes per match (16 band keys), and reads
-//! a fingerprint only for a match that shares a band with a leader.
+//! The walk reads 16 band keys per match and sorts them; only keys that
+//! two matches share are looked up, and a fingerprint is read only for a
+//! match that shares a band with a leader.
 
 use super::facets::{Tallied, Tally};
 use crate::fingerprint::Fingerprint;
@@ -160,26 +161,45 @@ enum Seen {
 }
 
 /// Fold the ranked `matches` into groups, in rank order of their leaders.
+///
+/// Most band keys belong to one match only and can make no candidate: the
+/// keys of all matches are sorted first, and only those that two or more
+/// matches share go through the walk's hash map (on Reuters, a query of
+/// 3,825 matches has 61,000 keys, of which a few hundred are shared).
 pub fn group(searcher: &Searcher, matches: &[Match]) -> Result<Vec<Group>> {
     let columns = searcher
         .segment_readers()
         .iter()
         .map(SegmentColumns::of)
         .collect::<Result<Vec<_>>>()?;
+    // Every match's band keys, one run after another.
+    let mut keys: Vec<u64> = Vec::with_capacity(matches.len() * crate::fingerprint::BANDS);
+    let mut start: Vec<usize> = Vec::with_capacity(matches.len() + 1);
+    for m in matches {
+        start.push(keys.len());
+        if let Some(c) = &columns[m.addr.segment_ord as usize].bands {
+            keys.extend(c.values_for_doc(m.addr.doc_id));
+        }
+    }
+    start.push(keys.len());
+    let mut sorted = keys.clone();
+    sorted.sort_unstable();
+    let shared: rustc_hash::FxHashSet<u64> = sorted
+        .chunk_by(|a, b| a == b)
+        .filter(|run| run.len() > 1)
+        .map(|run| run[0])
+        .collect();
+    drop(sorted);
+
     let mut groups: Vec<Group> = Vec::new();
     let mut leaders: Vec<Option<Fingerprint>> = Vec::new();
     let mut loaded: Vec<bool> = Vec::new();
     let mut by_band: FxHashMap<u64, Seen> = FxHashMap::default();
-    let mut keys: Vec<u64> = Vec::with_capacity(crate::fingerprint::BANDS);
     let mut candidates: Vec<u32> = Vec::new();
     for (i, m) in matches.iter().enumerate() {
-        let cols = &columns[m.addr.segment_ord as usize];
-        keys.clear();
-        if let Some(c) = &cols.bands {
-            keys.extend(c.values_for_doc(m.addr.doc_id));
-        }
+        let mine = &keys[start[i]..start[i + 1]];
         candidates.clear();
-        for k in &keys {
+        for k in mine.iter().filter(|k| shared.contains(k)) {
             match by_band.get(k) {
                 Some(Seen::One(g)) => candidates.push(*g),
                 Some(Seen::Many(gs)) => candidates.extend(gs),
@@ -189,6 +209,7 @@ pub fn group(searcher: &Searcher, matches: &[Match]) -> Result<Vec<Group>> {
         candidates.sort_unstable();
         candidates.dedup();
         let mut joined = None;
+        let cols = &columns[m.addr.segment_ord as usize];
         if !candidates.is_empty()
             && let Some(fp) = cols.fingerprint(m.addr.doc_id)
         {
@@ -215,7 +236,7 @@ pub fn group(searcher: &Searcher, matches: &[Match]) -> Result<Vec<Group>> {
                 });
                 leaders.push(None);
                 loaded.push(false);
-                for k in &keys {
+                for k in mine.iter().filter(|k| shared.contains(k)) {
                     match by_band.get_mut(k) {
                         None => {
                             by_band.insert(*k, Seen::One(g));
