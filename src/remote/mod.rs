@@ -81,48 +81,7 @@ impl Remote {
         } else {
             req.limit.min(mapping::RESULT_WINDOW - from)
         };
-        let mut body = json!({
-            "query": q,
-            "from": from,
-            "size": size,
-            "track_total_hits": true,
-            "_source": mapping::stored_fields(),
-        });
-        body["sort"] = match req.sort {
-            Sort::Score => json!([{ "_score": "desc" }, { "id": "asc" }]),
-            Sort::Date => {
-                body["track_scores"] = json!(true);
-                json!([
-                    { "date": { "order": "desc", "missing": "_last" } },
-                    { "_score": "desc" },
-                    { "id": "asc" }
-                ])
-            }
-        };
-        let mut aggs = serde_json::Map::new();
-        for f in &req.facets {
-            let field = match f {
-                Facet::Country => "countries.raw",
-                Facet::Minister => "ministers.raw",
-                Facet::Section => "section",
-            };
-            // Every value, so that ties at the cut are settled as locally.
-            aggs.insert(
-                f.name().to_string(),
-                json!({ "terms": { "field": field, "size": 65_536 } }),
-            );
-        }
-        if req.timeline {
-            aggs.insert(
-                "timeline".into(),
-                json!({ "date_histogram": {
-                    "field": "date", "calendar_interval": "month", "min_doc_count": 1
-                } }),
-            );
-        }
-        if !aggs.is_empty() {
-            body["aggs"] = serde_json::Value::Object(aggs);
-        }
+        let body = search_body(req, q, from, size);
         // DFS: term statistics from every shard, so that scores do not
         // depend on how documents fell into shards (a local index has one).
         let reply = self.client.json(
@@ -139,11 +98,35 @@ impl Remote {
         }
         let r = &reply.body;
         let total = r["hits"]["total"]["value"].as_u64().unwrap_or(0) as usize;
+        let hits = self.hits_of(r, &root, req, from);
+        let facets = facets_of(r, req);
+        let timeline = req.timeline.then(|| timeline_of(r));
+        Ok(Results {
+            query: req.query.clone(),
+            total_hits: total,
+            total_articles: total,
+            unit: crate::search::Unit::Articles,
+            took_ms: start.elapsed().as_secs_f64() * 1000.0,
+            hits,
+            facets,
+            timeline,
+            suggestion: None,
+        })
+    }
+
+    /// The page of hits in reply `r`, with our snippets and marks.
+    fn hits_of(
+        &self,
+        r: &serde_json::Value,
+        root: &query::Node,
+        req: &Request,
+        from: usize,
+    ) -> Vec<Hit> {
         let mut hits = Vec::new();
         let empty = Vec::new();
         let found = r["hits"]["hits"].as_array().unwrap_or(&empty);
         if !found.is_empty() {
-            let mut hl = Highlighter::new(&root);
+            let mut hl = Highlighter::new(root);
             for (i, h) in found.iter().enumerate() {
                 let doc = mapping::stored(&h["_source"]);
                 let snippet = hl.snippet(&doc.body, req.snippet_chars, req.fragments);
@@ -160,43 +143,7 @@ impl Remote {
                 });
             }
         }
-        let facets = req
-            .facets
-            .iter()
-            .map(|f| {
-                let counts: HashMap<String, u64> = buckets(&r["aggregations"][f.name()])
-                    .filter_map(|b| {
-                        Some((b["key"].as_str()?.to_string(), b["doc_count"].as_u64()?))
-                    })
-                    .collect();
-                (
-                    f.name().to_string(),
-                    facets::top(*f, counts, req.facet_values),
-                )
-            })
-            .collect();
-        let timeline = req.timeline.then(|| {
-            let mut months: BTreeMap<i32, u64> = BTreeMap::new();
-            for b in buckets(&r["aggregations"]["timeline"]) {
-                if let (Some(ms), Some(n)) = (b["key"].as_i64(), b["doc_count"].as_u64())
-                    && let Some(m) = timeline::month_of(ms.div_euclid(1000))
-                {
-                    *months.entry(m).or_default() += n;
-                }
-            }
-            timeline::buckets(&months)
-        });
-        Ok(Results {
-            query: req.query.clone(),
-            total_hits: total,
-            total_articles: total,
-            unit: crate::search::Unit::Articles,
-            took_ms: start.elapsed().as_secs_f64() * 1000.0,
-            hits,
-            facets,
-            timeline,
-            suggestion: None,
-        })
+        hits
     }
 
     /// The stored document with this id, if the remote index has one.
@@ -305,6 +252,86 @@ fn check_stamp(mappings: &Value, name: &str, remedy: &str) -> Result<()> {
             "the remote index '{name}' was not made by newsidx (its mapping has no newsidx version); push to another --name, or replace it with `{remedy}`"
         ),
     }
+}
+
+/// The `_search` body of `req`: the query `q`, the page, the sort and
+/// the aggregations for facets and timeline.
+fn search_body(req: &Request, q: serde_json::Value, from: usize, size: usize) -> serde_json::Value {
+    let mut body = json!({
+        "query": q,
+        "from": from,
+        "size": size,
+        "track_total_hits": true,
+        "_source": mapping::stored_fields(),
+    });
+    body["sort"] = match req.sort {
+        Sort::Score => json!([{ "_score": "desc" }, { "id": "asc" }]),
+        Sort::Date => {
+            body["track_scores"] = json!(true);
+            json!([
+                { "date": { "order": "desc", "missing": "_last" } },
+                { "_score": "desc" },
+                { "id": "asc" }
+            ])
+        }
+    };
+    let mut aggs = serde_json::Map::new();
+    for f in &req.facets {
+        let field = match f {
+            Facet::Country => "countries.raw",
+            Facet::Minister => "ministers.raw",
+            Facet::Section => "section",
+        };
+        // Every value, so that ties at the cut are settled as locally.
+        aggs.insert(
+            f.name().to_string(),
+            json!({ "terms": { "field": field, "size": 65_536 } }),
+        );
+    }
+    if req.timeline {
+        aggs.insert(
+            "timeline".into(),
+            json!({ "date_histogram": {
+                "field": "date", "calendar_interval": "month", "min_doc_count": 1
+            } }),
+        );
+    }
+    if !aggs.is_empty() {
+        body["aggs"] = serde_json::Value::Object(aggs);
+    }
+    body
+}
+
+/// The facet counts of reply `r`, cut as a local search cuts them.
+fn facets_of(
+    r: &serde_json::Value,
+    req: &Request,
+) -> Vec<(String, Vec<crate::search::hit::FacetCount>)> {
+    req.facets
+        .iter()
+        .map(|f| {
+            let counts: HashMap<String, u64> = buckets(&r["aggregations"][f.name()])
+                .filter_map(|b| Some((b["key"].as_str()?.to_string(), b["doc_count"].as_u64()?)))
+                .collect();
+            (
+                f.name().to_string(),
+                facets::top(*f, counts, req.facet_values),
+            )
+        })
+        .collect()
+}
+
+/// The timeline of reply `r`, in calendar months.
+fn timeline_of(r: &serde_json::Value) -> Vec<crate::search::hit::TimelineBucket> {
+    let mut months: BTreeMap<i32, u64> = BTreeMap::new();
+    for b in buckets(&r["aggregations"]["timeline"]) {
+        if let (Some(ms), Some(n)) = (b["key"].as_i64(), b["doc_count"].as_u64())
+            && let Some(m) = timeline::month_of(ms.div_euclid(1000))
+        {
+            *months.entry(m).or_default() += n;
+        }
+    }
+    timeline::buckets(&months)
 }
 
 #[cfg(test)]

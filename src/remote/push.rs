@@ -129,39 +129,8 @@ pub fn push(client: &Client, corpus: &Path, s: &Settings) -> Result<Summary> {
     };
 
     // Walk, settling what needs reading from the remote state alone.
-    let walk_opts = WalkOptions {
-        follow_links: s.follow_links,
-        exclude: Vec::new(),
-    };
-    let mut jobs: Vec<Entry> = Vec::new();
-    let mut met: HashSet<String> = HashSet::new();
+    let (jobs, met) = plan(corpus, s, &remote, &mut summary);
     let mut bulk = Bulk::new(client, &s.name, s.batch_bytes);
-    for found in walk::walk(corpus, &walk_opts) {
-        match found {
-            Found::File(entry) => {
-                met.insert(entry.rel.clone());
-                match remote.get(&entry.rel) {
-                    Some(r)
-                        if r.complete()
-                            && r.size == entry.size
-                            && r.mtime == entry.mtime
-                            && entry.mtime < r.pushed - RACY_SLACK_NS =>
-                    {
-                        summary.unchanged_files += 1
-                    }
-                    _ => jobs.push(entry),
-                }
-            }
-            Found::Skipped(skip) => {
-                // As `index`: a file that cannot be read just now keeps its
-                // pushed version; anything else takes it out.
-                if matches!(skip.reason, Reason::Unreadable { .. } | Reason::Changed) {
-                    met.insert(skip.path.clone());
-                }
-                count_skip(&mut summary, &skip);
-            }
-        }
-    }
     // Files gone from the corpus.
     let gone: Vec<String> = remote
         .keys()
@@ -209,40 +178,18 @@ pub fn push(client: &Client, corpus: &Path, s: &Settings) -> Result<Summary> {
         drop(job_rx);
         for (entry, r) in out_rx {
             let old = remote.remove(&entry.rel);
-            match r {
-                Err(reason) => {
-                    let keep = matches!(reason, Reason::Unreadable { .. } | Reason::Changed);
-                    if !keep && let Some(old) = old {
-                        for id in old.ids {
-                            bulk.delete(&id)?;
-                        }
-                    }
-                    count_skip(
-                        &mut summary,
-                        &Skip {
-                            path: entry.rel.clone(),
-                            reason,
-                        },
-                    );
-                }
-                Ok(p) => {
-                    for w in &p.warnings {
-                        count_skip(
-                            &mut summary,
-                            &Skip {
-                                path: format!("{}#{}", entry.rel, w.n),
-                                reason: Reason::Malformed {
-                                    error: w.message.trim_end_matches("; skipped").to_string(),
-                                },
-                            },
-                        );
-                    }
-                    send_file(&mut bulk, &mut summary, p.docs, old, start_ns)?;
-                }
-            }
+            apply(&mut bulk, &mut summary, entry, r, old, start_ns)?;
         }
         Ok(())
     })?;
+    finish(client, &s.name, bulk, &mut summary)?;
+    summary.elapsed_ms = start.elapsed().as_millis() as u64;
+    Ok(summary)
+}
+
+/// The last batch sent, the counts taken, the remote index refreshed so
+/// that searches see the push, and its document count read back.
+fn finish(client: &Client, name: &str, mut bulk: Bulk, summary: &mut Summary) -> Result<()> {
     bulk.flush()?;
     summary.sent = bulk.sent;
     summary.deleted = bulk.deleted;
@@ -250,14 +197,101 @@ pub fn push(client: &Client, corpus: &Path, s: &Settings) -> Result<Summary> {
     summary.bytes_sent = bulk.bytes;
     summary.bulk_requests = bulk.requests;
 
-    let refresh = client.json(Method::Post, &format!("/{}/_refresh", s.name), None)?;
+    let refresh = client.json(Method::Post, &format!("/{}/_refresh", name), None)?;
     if !refresh.ok() {
         bail!("cannot refresh the remote index: {}", refresh.reason());
     }
-    let count = client.json(Method::Get, &format!("/{}/_count", s.name), None)?;
+    let count = client.json(Method::Get, &format!("/{}/_count", name), None)?;
     summary.remote_documents = count.body["count"].as_u64().unwrap_or(0);
-    summary.elapsed_ms = start.elapsed().as_millis() as u64;
-    Ok(summary)
+    Ok(())
+}
+
+/// Walk the corpus: the files to read and send (new or changed since
+/// their push), and every path met (what is not met is gone).
+fn plan(
+    corpus: &Path,
+    s: &Settings,
+    remote: &HashMap<String, RemoteFile>,
+    summary: &mut Summary,
+) -> (Vec<Entry>, HashSet<String>) {
+    let walk_opts = WalkOptions {
+        follow_links: s.follow_links,
+        exclude: Vec::new(),
+    };
+    let mut jobs: Vec<Entry> = Vec::new();
+    let mut met: HashSet<String> = HashSet::new();
+    for found in walk::walk(corpus, &walk_opts) {
+        match found {
+            Found::File(entry) => {
+                met.insert(entry.rel.clone());
+                match remote.get(&entry.rel) {
+                    Some(r)
+                        if r.complete()
+                            && r.size == entry.size
+                            && r.mtime == entry.mtime
+                            && entry.mtime < r.pushed - RACY_SLACK_NS =>
+                    {
+                        summary.unchanged_files += 1
+                    }
+                    _ => jobs.push(entry),
+                }
+            }
+            Found::Skipped(skip) => {
+                // As `index`: a file that cannot be read just now keeps its
+                // pushed version; anything else takes it out.
+                if matches!(skip.reason, Reason::Unreadable { .. } | Reason::Changed) {
+                    met.insert(skip.path.clone());
+                }
+                count_skip(summary, &skip);
+            }
+        }
+    }
+    (jobs, met)
+}
+
+/// What one file's read and parse give: its documents sent (replacing
+/// the old version), or a skip that takes the old version out unless the
+/// file could just not be read now.
+fn apply(
+    bulk: &mut Bulk,
+    summary: &mut Summary,
+    entry: Entry,
+    r: Result<pipeline::Processed, Reason>,
+    old: Option<RemoteFile>,
+    start_ns: i64,
+) -> Result<()> {
+    match r {
+        Err(reason) => {
+            let keep = matches!(reason, Reason::Unreadable { .. } | Reason::Changed);
+            if !keep && let Some(old) = old {
+                for id in old.ids {
+                    bulk.delete(&id)?;
+                }
+            }
+            count_skip(
+                summary,
+                &Skip {
+                    path: entry.rel.clone(),
+                    reason,
+                },
+            );
+        }
+        Ok(p) => {
+            for w in &p.warnings {
+                count_skip(
+                    summary,
+                    &Skip {
+                        path: format!("{}#{}", entry.rel, w.n),
+                        reason: Reason::Malformed {
+                            error: w.message.trim_end_matches("; skipped").to_string(),
+                        },
+                    },
+                );
+            }
+            send_file(bulk, summary, p.docs, old, start_ns)?;
+        }
+    }
+    Ok(())
 }
 
 /// Send one file's documents unless the remote index has them all already.
