@@ -172,24 +172,7 @@ pub fn group(searcher: &Searcher, matches: &[Match]) -> Result<Vec<Group>> {
         .iter()
         .map(SegmentColumns::of)
         .collect::<Result<Vec<_>>>()?;
-    // Every match's band keys, one run after another.
-    let mut keys: Vec<u64> = Vec::with_capacity(matches.len() * crate::fingerprint::BANDS);
-    let mut start: Vec<usize> = Vec::with_capacity(matches.len() + 1);
-    for m in matches {
-        start.push(keys.len());
-        if let Some(c) = &columns[m.addr.segment_ord as usize].bands {
-            keys.extend(c.values_for_doc(m.addr.doc_id));
-        }
-    }
-    start.push(keys.len());
-    let mut sorted = keys.clone();
-    sorted.sort_unstable();
-    let shared: rustc_hash::FxHashSet<u64> = sorted
-        .chunk_by(|a, b| a == b)
-        .filter(|run| run.len() > 1)
-        .map(|run| run[0])
-        .collect();
-    drop(sorted);
+    let (keys, start, shared) = band_keys(&columns, matches);
 
     let mut groups: Vec<Group> = Vec::new();
     let mut leaders: Vec<Option<Fingerprint>> = Vec::new();
@@ -252,6 +235,32 @@ pub fn group(searcher: &Searcher, matches: &[Match]) -> Result<Vec<Group>> {
         }
     }
     Ok(groups)
+}
+
+/// Every match's band keys, one run after another (`start[i]..start[i +
+/// 1]` are match i's), and the keys that two or more matches share.
+fn band_keys(
+    columns: &[SegmentColumns],
+    matches: &[Match],
+) -> (Vec<u64>, Vec<usize>, rustc_hash::FxHashSet<u64>) {
+    let mut keys: Vec<u64> = Vec::with_capacity(matches.len() * crate::fingerprint::BANDS);
+    let mut start: Vec<usize> = Vec::with_capacity(matches.len() + 1);
+    for m in matches {
+        start.push(keys.len());
+        if let Some(c) = &columns[m.addr.segment_ord as usize].bands {
+            keys.extend(c.values_for_doc(m.addr.doc_id));
+        }
+    }
+    start.push(keys.len());
+    let mut sorted = keys.clone();
+    sorted.sort_unstable();
+    let shared: rustc_hash::FxHashSet<u64> = sorted
+        .chunk_by(|a, b| a == b)
+        .filter(|run| run.len() > 1)
+        .map(|run| run[0])
+        .collect();
+
+    (keys, start, shared)
 }
 
 /// The facet and timeline tallies over the leaders of `groups` only.
