@@ -112,6 +112,36 @@ fn number(key: &str, v: &str, max: usize) -> Result<usize, ParamError> {
     }
 }
 
+/// A value over its length limit (the query's or any other's) is an error.
+fn check_length(k: &str, v: &str) -> Result<(), ParamError> {
+    let max = if k == "q" {
+        MAX_QUERY_CHARS
+    } else {
+        MAX_VALUE_CHARS
+    };
+    let n = v.chars().count();
+    if n <= max {
+        return Ok(());
+    }
+    Err(err(if k == "q" {
+        format!("the query is too long: at most {MAX_QUERY_CHARS} characters, this one has {n}")
+    } else {
+        format!("{k}: at most {max} characters")
+    }))
+}
+
+/// `facet=`'s value.
+fn facet_of(v: &str) -> Result<Facet, ParamError> {
+    match v {
+        "country" => Ok(Facet::Country),
+        "minister" => Ok(Facet::Minister),
+        "section" => Ok(Facet::Section),
+        _ => Err(err(format!(
+            "facet: {v:?}: use country, minister or section"
+        ))),
+    }
+}
+
 impl Params {
     /// Read a query string. Unknown keys are ignored (links from elsewhere
     /// may carry tracking junk); bad values are errors naming the key.
@@ -129,21 +159,7 @@ impl Params {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             let k = decode(k)?;
             let v = decode(v)?;
-            let max = if k == "q" {
-                MAX_QUERY_CHARS
-            } else {
-                MAX_VALUE_CHARS
-            };
-            if v.chars().count() > max {
-                return Err(err(if k == "q" {
-                    format!(
-                        "the query is too long: at most {MAX_QUERY_CHARS} characters, this one has {}",
-                        v.chars().count()
-                    )
-                } else {
-                    format!("{k}: at most {max} characters")
-                }));
-            }
+            check_length(&k, &v)?;
             let opt = |v: String| (!v.trim().is_empty()).then_some(v);
             match k.as_str() {
                 "q" => p.q = v,
@@ -169,16 +185,7 @@ impl Params {
                 }
                 "page" if !v.is_empty() => p.page = number("page", &v, MAX_PAGE)?.max(1),
                 "facet" => {
-                    let f = match v.as_str() {
-                        "country" => Facet::Country,
-                        "minister" => Facet::Minister,
-                        "section" => Facet::Section,
-                        _ => {
-                            return Err(err(format!(
-                                "facet: {v:?}: use country, minister or section"
-                            )));
-                        }
-                    };
+                    let f = facet_of(&v)?;
                     if !p.facets.contains(&f) {
                         p.facets.push(f);
                     }
