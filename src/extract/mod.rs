@@ -221,7 +221,9 @@ mod tests {
                 &[],
             ),
             ("The Bank of England said", &["GB"]),
-            ("a unit of Union Bank of Switzerland", &["CH"]),
+            ("a unit of Union Bank of Switzerland", &[]),
+            ("trading on the American Stock Exchange", &[]),
+            ("the Swiss franc and the Bank of Japan", &["JP", "CH"]),
             ("the Prime Minister of India", &["IN"]),
         ];
         for (text, want) in cases {
