@@ -177,13 +177,7 @@ fi
 # The fixed query set: label, then the query in each tool's own syntax.
 # newsidx ANDs bare terms, as do FTS5 and `quest -o and`; ripgrep gets the
 # same words (case-insensitive, whole words), AND as a pipeline of two rg.
-QUERIES=(rare common phrase and or name country)
-declare -A Q_NEWSIDX=(
-    [rare]='sorghum' [common]='market' [phrase]='"interest rates"' [and]='oil prices'
-    [or]='wheat OR corn' [name]='Volcker' [country]='trade country:japan')
-declare -A Q_FTS=(
-    [rare]='sorghum' [common]='market' [phrase]='"interest rates"' [and]='oil prices'
-    [or]='wheat OR corn' [name]='Volcker' [country]='trade japan')
+# QUERIES, Q_NEWSIDX and Q_FTS come from lib.sh (scale.sh runs the same set).
 declare -A Q_RG=(
     [rare]="rg -l -i -w sorghum '$CORPUS'"
     [common]="rg -l -i -w market '$CORPUS'"

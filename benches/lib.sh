@@ -97,3 +97,13 @@ install_newsidx() { # install_newsidx DIR [BINARY]
     mv -f "$1/newsidx.tmp" "$1/newsidx"
     echo "$1/newsidx"
 }
+
+# The fixed query set of compare.sh and scale.sh: a label, then the query in
+# newsidx's syntax and in FTS5's (which has no field filter).
+QUERIES=(rare common phrase and or name country)
+declare -A Q_NEWSIDX=(
+    [rare]='sorghum' [common]='market' [phrase]='"interest rates"' [and]='oil prices'
+    [or]='wheat OR corn' [name]='Volcker' [country]='trade country:japan')
+declare -A Q_FTS=(
+    [rare]='sorghum' [common]='market' [phrase]='"interest rates"' [and]='oil prices'
+    [or]='wheat OR corn' [name]='Volcker' [country]='trade japan')

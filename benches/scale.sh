@@ -89,14 +89,7 @@ median_of() { sort -g | awk '{a[NR] = $1} END {if (NR == 0) print ""; else print
 
 # ------------------------------------------------------------- queries ----
 
-# The query set of compare.sh: label, then the query in each tool's syntax.
-QUERIES=(rare common phrase and or name country)
-declare -A Q_NEWSIDX=(
-    [rare]='sorghum' [common]='market' [phrase]='"interest rates"' [and]='oil prices'
-    [or]='wheat OR corn' [name]='Volcker' [country]='trade country:japan')
-declare -A Q_FTS=(
-    [rare]='sorghum' [common]='market' [phrase]='"interest rates"' [and]='oil prices'
-    [or]='wheat OR corn' [name]='Volcker' [country]='trade japan')
+# The query set of compare.sh (QUERIES, Q_NEWSIDX, Q_FTS) comes from lib.sh.
 FACETS=(--facet country --timeline)
 
 sql_quote() { printf "%s" "${1//\'/\'\'}"; }
