@@ -488,11 +488,17 @@ mod tests {
         .with_facts(date, countries, ministers)
     }
 
-    fn index() -> NewsIndex {
+    /// An empty in-memory index with our schema and analyzers, and a writer.
+    fn ram_index() -> (tantivy::Index, schema::Fields, tantivy::IndexWriter) {
         let (s, fields) = schema::build(crate::model::Model::get()).unwrap();
         let index = tantivy::Index::create_in_ram(s);
         schema::register_analyzers(&index);
-        let mut w: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        (index, fields, w)
+    }
+
+    fn index() -> NewsIndex {
+        let (index, fields, mut w) = ram_index();
         let docs = [
             doc(
                 "energy/blast.txt",
@@ -643,10 +649,7 @@ mod tests {
     /// marks fall on what matched.
     #[test]
     fn possessives_accents_compounds_and_cjk_are_found() {
-        let (s, fields) = schema::build(crate::model::Model::get()).unwrap();
-        let index = tantivy::Index::create_in_ram(s);
-        schema::register_analyzers(&index);
-        let mut w: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let (index, fields, mut w) = ram_index();
         for (id, title) in [
             ("a", "Japan's exports rise"),
             ("b", "Café owners protest"),
@@ -718,10 +721,7 @@ mod tests {
     /// which copy of a story is shown.
     #[test]
     fn folding_pages_and_counts_by_group() {
-        let (s, fields) = schema::build(crate::model::Model::get()).unwrap();
-        let index = tantivy::Index::create_in_ram(s);
-        schema::register_analyzers(&index);
-        let mut w: tantivy::IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let (index, fields, mut w) = ram_index();
         let story = "The harbour pilots of the port walked out at midnight, leaving \
             eleven container ships waiting outside as the dispute over night shifts \
             entered its third week; the port authority said ferries and fuel tankers \
