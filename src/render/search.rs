@@ -347,16 +347,13 @@ pub fn stream_text<E>(
 where
     E: From<io::Error>,
 {
-    let (mut shown, mut from) = (0, 0);
+    let mut shown = Shown::default();
     for h in hits {
         let h = h?;
-        if shown == 0 {
-            from = h.rank;
-        }
-        shown += 1;
+        shown.add(&h);
         write_hit(w, &h, color)?;
     }
-    write_footer_of(w, head, shown, from, color)?;
+    write_footer_of(w, head, shown, color)?;
     Ok(())
 }
 
@@ -391,68 +388,77 @@ pub fn write_text(w: &mut dyn Write, r: &Results, color: Color) -> io::Result<()
 /// What comes after the hits: how many there are (or why there are none),
 /// then facet counts and the timeline when asked.
 pub fn write_footer(w: &mut dyn Write, r: &Results, color: Color) -> io::Result<()> {
-    let shown = r.hits.len();
-    let from = r.hits.first().map(|h| h.rank).unwrap_or(0);
-    write_footer_of(w, r, shown, from, color)
+    let mut shown = Shown::default();
+    r.hits.iter().for_each(|h| shown.add(h));
+    write_footer_of(w, r, shown, color)
 }
 
-/// [`write_footer`] for `shown` hits from rank `from` (hits that were
-/// written as they came and are gone).
-fn write_footer_of(
-    w: &mut dyn Write,
-    r: &Results,
-    shown: usize,
+/// What the page showed: how many hits from which rank, and how many
+/// near-duplicates they fold.
+#[derive(Clone, Copy, Debug, Default)]
+struct Shown {
+    count: usize,
     from: usize,
-    color: Color,
-) -> io::Result<()> {
-    let summary = summary_line(r, shown, from);
+    folded: usize,
+}
+
+impl Shown {
+    fn add(&mut self, h: &Hit) {
+        if self.count == 0 {
+            self.from = h.rank;
+        }
+        self.count += 1;
+        self.folded += h.duplicates.len();
+    }
+}
+
+/// [`write_footer`] for the `shown` hits (written as they came and gone).
+fn write_footer_of(w: &mut dyn Write, r: &Results, shown: Shown, color: Color) -> io::Result<()> {
+    let summary = summary_line(r, shown);
     match color {
         Color::Always => writeln!(w, "{DIM_ON}{summary}{OFF}")?,
         Color::Never => writeln!(w, "{summary}")?,
     }
     for (name, counts) in &r.facets {
-        write_facet(w, name, r.unit, counts, color)?;
+        write_facet(w, name, counts, color)?;
     }
     if let Some(t) = &r.timeline {
-        write_timeline(w, t, r.unit, color)?;
+        write_timeline(w, t, color)?;
     }
     Ok(())
 }
 
-/// How many hits there are and which are shown, or why there are none;
-/// how many articles they stand for when near-duplicates were folded.
-fn summary_line(r: &Results, shown: usize, from: usize) -> String {
-    let folded = match r.total_articles.checked_sub(r.total_hits) {
-        Some(n) if n > 0 && r.unit == Unit::Groups => {
-            format!(
-                " ({} articles, {n} near-duplicate{} folded)",
-                r.total_articles,
-                plural(n)
-            )
-        }
-        _ => String::new(),
-    };
-    if shown == 0 && r.total_hits > 0 {
-        format!(
-            "no hits on this page ({} in all; lower --offset)",
-            r.total_hits
-        )
-    } else if shown == 0 {
+/// How many hits there are and which are shown, or why there are none,
+/// and how many near-duplicates the shown hits fold (the count is of
+/// articles: folding changes the page, not the counts).
+fn summary_line(r: &Results, shown: Shown) -> String {
+    let Shown {
+        count,
+        from,
+        folded,
+    } = shown;
+    let total = r.total_hits;
+    let ms = r.took_ms;
+    let folding = |n: usize| format!("{n} near-duplicate{} folded", plural(n));
+    if count == 0 && total > 0 {
+        format!("no hits on this page ({total} in all; lower --offset)")
+    } else if count == 0 {
         format!("no hits for {}", sanitize(&r.query, false))
-    } else if shown == r.total_hits {
+    } else if count + folded == total && folded > 0 {
         format!(
-            "{} hit{}{folded} ({:.1} ms)",
-            r.total_hits,
-            plural(r.total_hits),
-            r.took_ms
+            "{total} hits, shown as {count} with {} ({ms:.1} ms)",
+            folding(folded)
+        )
+    } else if count == total {
+        format!("{total} hit{} ({ms:.1} ms)", plural(total))
+    } else if folded > 0 {
+        let to = from + count - 1;
+        format!(
+            "hits {from}-{to} of {total}, {} ({ms:.1} ms)",
+            folding(folded)
         )
     } else {
-        format!(
-            "hits {from}-{} of {}{folded} ({:.1} ms)",
-            from + shown - 1,
-            r.total_hits,
-            r.took_ms
-        )
+        format!("hits {from}-{} of {total} ({ms:.1} ms)", from + count - 1)
     }
 }
 
@@ -468,15 +474,10 @@ fn heading(w: &mut dyn Write, text: &str, color: Color) -> io::Result<()> {
 fn write_facet(
     w: &mut dyn Write,
     name: &str,
-    unit: Unit,
     counts: &[FacetCount],
     color: Color,
 ) -> io::Result<()> {
-    let counted = match unit {
-        Unit::Articles => "documents",
-        Unit::Groups => "hits, near-duplicates counted once",
-    };
-    heading(w, &format!("{name} ({counted})"), color)?;
+    heading(w, &format!("{name} (documents)"), color)?;
     if counts.is_empty() {
         return writeln!(w, "  (none)");
     }
@@ -504,22 +505,13 @@ fn write_facet(
 const BAR: u64 = 40;
 
 /// Hits per period as horizontal bars, scaled to the busiest period.
-fn write_timeline(
-    w: &mut dyn Write,
-    t: &[TimelineBucket],
-    unit: Unit,
-    color: Color,
-) -> io::Result<()> {
+fn write_timeline(w: &mut dyn Write, t: &[TimelineBucket], color: Color) -> io::Result<()> {
     let period = if t.first().is_some_and(|b| b.period.len() == 4) {
         "year"
     } else {
         "month"
     };
-    let counted = match unit {
-        Unit::Articles => "",
-        Unit::Groups => ", near-duplicates counted once",
-    };
-    heading(w, &format!("timeline (hits per {period}{counted})"), color)?;
+    heading(w, &format!("timeline (hits per {period})"), color)?;
     if t.is_empty() {
         return writeln!(w, "  (no dated hits)");
     }
@@ -731,7 +723,7 @@ mod tests {
             count: c,
         });
         let mut out = Vec::new();
-        write_timeline(&mut out, &t, Unit::Articles, Color::Never).unwrap();
+        write_timeline(&mut out, &t, Color::Never).unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[1], "timeline (hits per month)");
@@ -755,7 +747,7 @@ mod tests {
             },
         ];
         let mut out = Vec::new();
-        write_facet(&mut out, "country", Unit::Articles, &counts, Color::Never).unwrap();
+        write_facet(&mut out, "country", &counts, Color::Never).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(
             text,

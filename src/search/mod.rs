@@ -224,7 +224,7 @@ pub fn find_in<'a>(ix: &'a NewsIndex, searcher: Searcher, req: &'a Request) -> R
     let page = Page::of(req, &searcher);
     let ranked = match req.duplicates {
         Duplicates::Show => rank(&searcher, q.as_ref(), req, page)?,
-        Duplicates::Fold => rank_folded(&searcher, q.as_ref(), req, page)?,
+        Duplicates::Fold => rank_folded(ix, &searcher, q.as_ref(), req, page)?,
     };
     let (facets, timeline) = counts(req, ranked.tallied);
     Ok(Found {
@@ -323,21 +323,7 @@ fn tally_of(req: &Request) -> Option<Tally> {
 
 /// One pass over the matches: the page, the count and the tallies together.
 fn rank(searcher: &Searcher, q: &dyn Query, req: &Request, page: Page) -> Result<Ranked> {
-    let tally = tally_of(req);
-    let (top, total, tallied) = if page.limit == 0 {
-        let (total, t) = searcher.search(q, &(Count, tally))?;
-        (Vec::new(), total, t)
-    } else {
-        let top = TopDocs::with_limit(page.limit).and_offset(page.offset);
-        match req.sort {
-            Sort::Score => searcher.search(q, &(top.order_by_score(), Count, tally))?,
-            Sort::Date => {
-                let (top, total, t) = searcher.search(q, &(newest_first(top), Count, tally))?;
-                let top = top.into_iter().map(|((_, s), a)| (s, a)).collect();
-                (top, total, t)
-            }
-        }
-    };
+    let (top, total, tallied) = top_and_counts(searcher, q, req, page, tally_of(req))?;
     Ok(Ranked {
         top,
         folded: Vec::new(),
@@ -348,33 +334,76 @@ fn rank(searcher: &Searcher, q: &dyn Query, req: &Request, page: Page) -> Result
     })
 }
 
-/// [`rank`] with near-duplicates folded: every match ranked, grouped
-/// ([`dedup::group`]), the page taken from the groups' leaders, and the
-/// counts and tallies made over the leaders.
-fn rank_folded(searcher: &Searcher, q: &dyn Query, req: &Request, page: Page) -> Result<Ranked> {
-    let by_date = req.sort == Sort::Date;
-    let matches = searcher.search(q, &dedup::AllMatches { by_date })?;
-    let groups = dedup::group(searcher, &matches)?;
-    let tallied = match tally_of(req) {
-        Some(t) => Some(dedup::tally_leaders(searcher, &t, &matches, &groups)?),
-        None => None,
+/// A page of the ranking, how many match, and the tallies over all.
+type TopAndCounts = (Vec<(Score, DocAddress)>, usize, Option<Tallied>);
+
+/// The page of the ranking, how many match, and `tally` over all of them.
+fn top_and_counts(
+    searcher: &Searcher,
+    q: &dyn Query,
+    req: &Request,
+    page: Page,
+    tally: Option<Tally>,
+) -> Result<TopAndCounts> {
+    if page.limit == 0 {
+        let (total, t) = searcher.search(q, &(Count, tally))?;
+        return Ok((Vec::new(), total, t));
+    }
+    let top = TopDocs::with_limit(page.limit).and_offset(page.offset);
+    Ok(match req.sort {
+        Sort::Score => searcher.search(q, &(top.order_by_score(), Count, tally))?,
+        Sort::Date => {
+            let (top, total, t) = searcher.search(q, &(newest_first(top), Count, tally))?;
+            let top = top.into_iter().map(|((_, s), a)| (s, a)).collect();
+            (top, total, t)
+        }
+    })
+}
+
+/// [`rank`] with the page's near-duplicates folded ([`dedup::fold`]): the
+/// top of the ranking is read, twice as deep as the page reaches (deeper
+/// again when folding leaves the page short), and folded until the page is
+/// full. The counts and tallies are of articles, from the same pass.
+fn rank_folded(
+    ix: &NewsIndex,
+    searcher: &Searcher,
+    q: &dyn Query,
+    req: &Request,
+    page: Page,
+) -> Result<Ranked> {
+    if page.limit == 0 {
+        return rank(searcher, q, req, page);
+    }
+    let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+    let want = page.offset.saturating_add(page.limit);
+    let mut depth = want
+        .saturating_mul(2)
+        .max(want.saturating_add(20))
+        .min(docs);
+    let at = |limit| Page { offset: 0, limit };
+    let (mut top, total, tallied) = top_and_counts(searcher, q, req, at(depth), tally_of(req))?;
+    let weight = q.weight(tantivy::query::EnableScoring::enabled_from_searcher(
+        searcher,
+    ))?;
+    let groups = loop {
+        let groups = dedup::fold(ix, searcher, weight.as_ref(), &top, want)?;
+        if groups.len() >= want || top.len() >= total || depth >= docs {
+            break groups;
+        }
+        depth = depth.saturating_mul(4).min(docs);
+        top = top_and_counts(searcher, q, req, at(depth), None)?.0;
     };
-    let shown = &groups[page.offset.min(groups.len())..];
-    let shown = &shown[..page.limit.min(shown.len())];
-    let top = shown
-        .iter()
-        .map(|g| (matches[g.leader].key.1, matches[g.leader].addr))
-        .collect();
+    let shown = groups.get(page.offset..).unwrap_or_default();
     let folded = shown
         .iter()
-        .map(|g| dedup::ids(searcher, g.members.iter().map(|&i| matches[i].addr)))
+        .map(|g| dedup::ids(searcher, g.members.iter().copied()))
         .collect::<Result<_>>()?;
     Ok(Ranked {
-        top,
+        top: shown.iter().map(|g| top[g.leader]).collect(),
         folded,
-        total_hits: groups.len(),
-        total_articles: matches.len(),
-        unit: Unit::Groups,
+        total_hits: total,
+        total_articles: total,
+        unit: Unit::Articles,
         tallied,
     })
 }
@@ -717,10 +746,10 @@ mod tests {
         assert_eq!(r.total_hits, 4);
     }
 
-    /// Folding pages over groups, counts groups, and lets the sort choose
+    /// Folding pages over groups, counts articles, and lets the sort choose
     /// which copy of a story is shown.
     #[test]
-    fn folding_pages_and_counts_by_group() {
+    fn folding_pages_over_groups_and_counts_articles() {
         let (index, fields, mut w) = ram_index();
         let story = "The harbour pilots of the port walked out at midnight, leaving \
             eleven container ships waiting outside as the dispute over night shifts \
@@ -754,7 +783,7 @@ mod tests {
         let r = folded(&|r| r.sort = Sort::Date);
         assert_eq!(
             (r.total_hits, r.total_articles, r.unit),
-            (2, 4, Unit::Groups)
+            (4, 4, Unit::Articles)
         );
         assert_eq!(ids(&r), ["b.txt", "c.txt"]);
         assert_eq!(r.hits[0].duplicates, ["a.txt", "d.txt"]);
@@ -767,10 +796,59 @@ mod tests {
         });
         assert_eq!(ids(&r), ["c.txt"]);
         let months = r.timeline.unwrap();
-        assert_eq!(months.iter().map(|b| b.count).sum::<u64>(), 2);
+        assert_eq!(months.iter().map(|b| b.count).sum::<u64>(), 4);
         let r = run(&ix, "port", |r| r.sort = Sort::Date);
         assert_eq!((r.total_hits, r.unit), (4, Unit::Articles));
         assert_eq!(ids(&r), ["b.txt", "c.txt", "a.txt", "d.txt"]);
+    }
+
+    /// A copy ranked far below the page (past the prefix of the ranking
+    /// that folding reads first) is still folded into the hit it copies,
+    /// and one that the query does not match is not.
+    #[test]
+    fn folding_finds_copies_far_down_the_ranking() {
+        let (index, fields, mut w) = ram_index();
+        let story = "The harbour pilots of the port walked out at midnight, leaving \
+            eleven container ships waiting outside as the dispute over night shifts \
+            entered its third week; the port authority said ferries and fuel tankers \
+            would be given priority until the stoppage ended, and talks resume.";
+        let vocab: Vec<&str> = story.split_whitespace().collect();
+        let add = |id: &str, body: &str, day: u32| {
+            let d = NewsDoc::for_test(id, "Harbour news", body).with_facts(
+                Some((2014, 1 + day / 28, 1 + day % 28)),
+                &[],
+                &[],
+            );
+            w.add_document(fields.to_doc(&d)).unwrap();
+        };
+        add("first.txt", story, 60);
+        add("copy.txt", &story.replace("midnight", "dawn"), 1);
+        add("unmatched.txt", &story.replace("port", "quay"), 2);
+        for i in 0..30 {
+            let body: Vec<&str> = (0..45)
+                .map(|k| vocab[(i * 7 + k * k * 13 + k) % vocab.len()])
+                .collect();
+            add(
+                &format!("other{i}.txt"),
+                &format!("port {}", body.join(" ")),
+                10 + i as u32,
+            );
+        }
+        w.commit().unwrap();
+        let ix = NewsIndex {
+            index,
+            fields,
+            stamp: Stamp::current(None),
+            dir: PathBuf::new(),
+        };
+        let r = run(&ix, "port", |r| {
+            r.duplicates = Duplicates::Fold;
+            r.sort = Sort::Date;
+            r.limit = 1;
+        });
+        assert_eq!(ids(&r), ["first.txt"]);
+        assert_eq!(r.hits[0].duplicates, ["copy.txt"]);
+        assert_eq!(r.total_hits, 32);
     }
 
     #[test]

@@ -50,8 +50,8 @@ fn near_duplicates_fold_into_the_best_ranked_copy() {
     let ix = Indexed::sample();
     let v = ix.search_json("frost coffee", &[]);
     assert_valid(&schema("search-output"), &v);
-    assert_eq!(v["unit"], "groups");
-    assert_eq!(v["total_hits"], 1, "{v:#}");
+    assert_eq!(v["unit"], "articles");
+    assert_eq!(v["total_hits"], 3, "{v:#}");
     assert_eq!(v["total_articles"], 3);
     let hits = v["hits"].as_array().unwrap();
     assert_eq!(hits.len(), 1);
@@ -85,22 +85,23 @@ fn near_duplicates_fold_into_the_best_ranked_copy() {
 fn the_same_item_on_two_desks_is_one_hit() {
     let ix = Indexed::sample();
     let v = ix.search_json("Karachaganak", &["--facet", "section"]);
-    assert_eq!(v["total_hits"], 1, "{v:#}");
+    assert_eq!(v["hits"].as_array().unwrap().len(), 1, "{v:#}");
     let hit = &v["hits"][0];
     let mut both = folded_ids(hit);
     both.push(hit["id"].as_str().unwrap().to_string());
     both.sort();
     assert_eq!(both, [PIPELINE_TXT, PIPELINE_HTML]);
-    // Facets count the group once, at its shown article's section.
-    let sections = v["facets"]["section"].as_array().unwrap();
-    assert_eq!(sections.len(), 1, "{v:#}");
-    assert_eq!(sections[0]["count"], 1);
+    // Counts and facets are of articles, folded or not: both desks.
+    assert_eq!(v["total_hits"], 2, "{v:#}");
     let shown = ix.search_json(
         "Karachaganak",
         &["--facet", "section", "--duplicates", "show"],
     );
-    let sections = shown["facets"]["section"].as_array().unwrap();
-    assert_eq!(sections.len(), 2, "{shown:#}");
+    assert_eq!(shown["hits"].as_array().unwrap().len(), 2, "{shown:#}");
+    for r in [&v, &shown] {
+        let sections = r["facets"]["section"].as_array().unwrap();
+        assert_eq!(sections.len(), 2, "{r:#}");
+    }
 }
 
 #[test]
@@ -113,7 +114,7 @@ fn text_says_plus_n_similar_and_what_was_folded() {
         .unwrap_or_else(|| panic!("no +2 similar line in:\n{text}"));
     assert!(similar.contains("brazil-coffee-frost"), "{similar}");
     assert!(
-        text.contains("1 hit (3 articles, 2 near-duplicates folded)"),
+        text.contains("3 hits, shown as 1 with 2 near-duplicates folded ("),
         "{text}"
     );
     let text = stdout(
@@ -132,7 +133,7 @@ fn text_says_plus_n_similar_and_what_was_folded() {
 }
 
 #[test]
-fn counts_say_whether_they_count_groups_or_articles() {
+fn counts_are_of_articles_whether_or_not_the_page_folds() {
     let ix = Indexed::sample();
     let n = |extra: &[&str]| -> usize {
         let mut args = vec!["search", "*", "--count"];
@@ -140,10 +141,7 @@ fn counts_say_whether_they_count_groups_or_articles() {
         stdout(&ix, &args).trim().parse().expect("a number")
     };
     let articles = n(&["--duplicates", "show"]);
-    let groups = n(&[]);
-    // Two copies of the frost story and one of the pipeline story fold
-    // away; nothing else in the sample corpus is a near-duplicate.
-    assert_eq!(articles - groups, 3, "{articles} articles, {groups} groups");
+    assert_eq!(n(&[]), articles);
     let v: Value = serde_json::from_str(&stdout(
         &ix,
         &["search", "*", "--count", "--format", "json"],
@@ -152,41 +150,27 @@ fn counts_say_whether_they_count_groups_or_articles() {
     assert_valid(&schema("search-count-output"), &v);
     assert_eq!(
         v,
-        serde_json::json!({"version": 2, "total_hits": groups, "unit": "groups", "total_articles": articles})
+        serde_json::json!({"version": 2, "total_hits": articles, "unit": "articles", "total_articles": articles})
     );
-    let line = stdout(
-        &ix,
-        &[
-            "search",
-            "*",
-            "--count",
-            "--format",
-            "ndjson",
-            "--duplicates",
-            "show",
-        ],
-    );
-    let v: Value = serde_json::from_str(&line).expect("JSON");
-    assert_valid(&schema("search-count-output"), &v);
-    assert_eq!(v["unit"], "articles");
-    assert_eq!(v["total_hits"], articles);
+    // Every article is a hit or folded into one: three fold away (two
+    // copies of the frost story, one of the pipeline story).
+    let all = ix.search_json("*", &["--all"]);
+    let hits = all["hits"].as_array().unwrap();
+    let folded: usize = hits.iter().map(|h| folded_ids(h).len()).sum();
+    assert_eq!((hits.len(), folded), (articles - 3, 3), "{all:#}");
 }
 
 #[test]
-fn timeline_and_ndjson_records_name_their_unit() {
+fn timeline_and_ndjson_records_count_articles() {
     let ix = Indexed::sample();
+    let months = |v: &Value| -> u64 {
+        let months = v["timeline"].as_array().unwrap();
+        months.iter().map(|b| b["count"].as_u64().unwrap()).sum()
+    };
     let v = ix.search_json("frost coffee", &["--timeline"]);
-    let months = v["timeline"].as_array().unwrap();
-    let total: u64 = months.iter().map(|b| b["count"].as_u64().unwrap()).sum();
-    assert_eq!(total, 1, "{v:#}");
+    assert_eq!(months(&v), 3, "{v:#}");
     let shown = ix.search_json("frost coffee", &["--timeline", "--duplicates", "show"]);
-    let total: u64 = shown["timeline"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["count"].as_u64().unwrap())
-        .sum();
-    assert_eq!(total, 3, "{shown:#}");
+    assert_eq!(months(&shown), 3, "{shown:#}");
 
     let text = stdout(
         &ix,
@@ -217,9 +201,9 @@ fn timeline_and_ndjson_records_name_their_unit() {
     def("hit", &lines[0]);
     assert_eq!(lines[0]["duplicates"]["count"], 2);
     def("facets_record", &lines[1]);
-    assert_eq!(lines[1]["unit"], "groups");
+    assert_eq!(lines[1]["unit"], "articles");
     def("timeline_record", &lines[2]);
-    assert_eq!(lines[2]["unit"], "groups");
+    assert_eq!(lines[2]["unit"], "articles");
 }
 
 #[test]

@@ -92,7 +92,7 @@ fn all_and_limit_zero_give_every_hit() {
     let total = count(&ix, "*");
     assert!(total > 10, "the sample corpus has more than a page");
     for flag in [&["--all"][..], &["--limit", "0"][..]] {
-        let mut args = vec!["search", "*", "--format", "ndjson"];
+        let mut args = vec!["search", "*", "--format", "ndjson", "--duplicates", "show"];
         args.extend_from_slice(flag);
         let text = stdout(&ix, &args);
         let ranks: Vec<u64> = text
@@ -105,7 +105,15 @@ fn all_and_limit_zero_give_every_hit() {
             .collect();
         assert_eq!(ranks, (1..=total as u64).collect::<Vec<_>>(), "{flag:?}");
     }
-    let mut args = vec!["search", "*", "--format", "csv", "--all"];
+    let mut args = vec![
+        "search",
+        "*",
+        "--format",
+        "csv",
+        "--all",
+        "--duplicates",
+        "show",
+    ];
     let csv_rows = stdout(&ix, &args).lines().count();
     assert_eq!(csv_rows, total + 1);
     // With --offset, every hit after it.
@@ -124,7 +132,7 @@ fn count_as_json_has_a_version() {
     .expect("JSON");
     assert_eq!(
         v,
-        serde_json::json!({"version": 2, "total_hits": n, "unit": "groups", "total_articles": n})
+        serde_json::json!({"version": 2, "total_hits": n, "unit": "articles", "total_articles": n})
     );
     assert_valid(&schema("search-count-output"), &v);
     let line = stdout(
@@ -134,7 +142,7 @@ fn count_as_json_has_a_version() {
     assert_eq!(
         line,
         format!(
-            "{{\"version\":2,\"total_hits\":{n},\"unit\":\"groups\",\"total_articles\":{n}}}\n"
+            "{{\"version\":2,\"total_hits\":{n},\"unit\":\"articles\",\"total_articles\":{n}}}\n"
         )
     );
     let csv = stdout(&ix, &["search", "fukushima", "--count", "--format", "csv"]);
@@ -179,11 +187,11 @@ fn ndjson_ends_with_facets_and_timeline_records() {
     );
     assert_eq!(
         lines[2],
-        serde_json::json!({"facets": whole["facets"], "unit": "groups"})
+        serde_json::json!({"facets": whole["facets"], "unit": "articles"})
     );
     assert_eq!(
         lines[3],
-        serde_json::json!({"timeline": whole["timeline"], "unit": "groups"})
+        serde_json::json!({"timeline": whole["timeline"], "unit": "articles"})
     );
     let s = schema("search-output");
     assert_valid(&def_of(s.clone(), "facets_record"), &lines[2]);

@@ -316,7 +316,7 @@ fn facets_count_over_all_hits_not_the_page() {
         .expect("runs");
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(
-        text.contains("section (hits, near-duplicates counted once)") && text.contains("energy"),
+        text.contains("section (documents)") && text.contains("energy"),
         "{text}"
     );
 }

@@ -564,7 +564,7 @@ fn suggestions_similar_stories_and_csv_as_the_cli_gives_them() {
     // hits, linked; the API's `like` is `--like`.
     const FUKU: &str = "science/2011-04-12-fukushima-raised-to-level-seven.txt";
     let cli = cli_json(&ix, &["similar", FUKU, "--format", "json", "-n", "5"]);
-    assert_eq!(cli["unit"], "groups");
+    assert_eq!(cli["unit"], "articles");
     let want: Vec<&str> = cli["hits"]
         .as_array()
         .expect("hits")
