@@ -5,6 +5,7 @@
 use super::stem_cache::NewsTokenizer;
 use crate::document::{NewsDoc, StoredDoc};
 use crate::extract::MinisterRole;
+use crate::fingerprint::Fingerprint;
 use crate::model::{FieldDef, FieldType, Model};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
@@ -233,14 +234,30 @@ impl Fields {
         doc.add_i64(self.mtime, d.mtime);
         doc.add_u64(self.hash, d.hash);
         if let Some(f) = &d.fingerprint {
-            for key in f.bands() {
+            for key in f.bands {
                 doc.add_u64(self.dup_bands, key);
             }
-            for v in f.to_values() {
+            for v in f.signature.to_values() {
                 doc.add_u64(self.minhash, v);
             }
         }
         doc
+    }
+
+    /// The near-duplicate fingerprint stored with a document, if its body
+    /// had one.
+    pub fn fingerprint(&self, doc: &TantivyDocument) -> Option<Fingerprint> {
+        let values = doc.get_all(self.minhash).filter_map(|v| v.as_u64());
+        let signature = crate::fingerprint::Signature::from_values(values)?;
+        let mut bands = doc.get_all(self.dup_bands).filter_map(|v| v.as_u64());
+        let mut keys = [0u64; crate::fingerprint::BANDS];
+        for k in &mut keys {
+            *k = bands.next()?;
+        }
+        Some(Fingerprint {
+            signature,
+            bands: keys,
+        })
     }
 
     /// The stored fields of a document read back from the index.

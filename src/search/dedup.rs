@@ -1,6 +1,6 @@
 //! Near-duplicate folding, at search time, from the fingerprints the index
-//! keeps (`crate::fingerprint`: the `dup_bands` terms and the `minhash`
-//! fast column).
+//! keeps (`crate::fingerprint`: the `dup_bands` terms, and the `minhash`
+//! signature in the document store).
 //!
 //! Only the page is folded. The ranked matches are walked from the top: a
 //! match that no better-ranked hit has taken leads a group, and takes every
@@ -15,16 +15,16 @@
 //! article changed or removed by an incremental run leaves or joins groups
 //! with nothing else to update.
 
-use crate::fingerprint::Fingerprint;
+use crate::fingerprint::{Fingerprint, Signature};
 use crate::index::NewsIndex;
 use crate::index::schema::names;
 use anyhow::Result;
 use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::collector::DocSetCollector;
-use tantivy::columnar::{Column, StrColumn};
+use tantivy::columnar::StrColumn;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery, Weight};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED, Term};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED, TantivyDocument, Term};
 
 /// What a search does with near-duplicate articles (`--duplicates`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -56,22 +56,36 @@ pub struct Group {
     pub members: Vec<DocAddress>,
 }
 
-/// The `minhash` column of each segment.
-struct Fingerprints(Vec<Option<Column<u64>>>);
+/// The signatures of the documents folding looks at, each read from the
+/// document store once.
+struct Signatures<'a> {
+    ix: &'a NewsIndex,
+    searcher: &'a Searcher,
+    read: FxHashMap<DocAddress, Option<Fingerprint>>,
+}
 
-impl Fingerprints {
-    fn of(searcher: &Searcher) -> Fingerprints {
-        let columns = searcher.segment_readers().iter();
-        Fingerprints(
-            columns
-                .map(|r| r.fast_fields().u64(names::MINHASH).ok())
-                .collect(),
-        )
+impl<'a> Signatures<'a> {
+    fn new(ix: &'a NewsIndex, searcher: &'a Searcher) -> Signatures<'a> {
+        Signatures {
+            ix,
+            searcher,
+            read: FxHashMap::default(),
+        }
     }
 
-    fn get(&self, a: DocAddress) -> Option<Fingerprint> {
-        let column = self.0.get(a.segment_ord as usize)?.as_ref()?;
-        Fingerprint::from_values(column.values_for_doc(a.doc_id))
+    fn get(&mut self, a: DocAddress) -> Result<Option<Fingerprint>> {
+        if let Some(f) = self.read.get(&a) {
+            return Ok(f.clone());
+        }
+        let doc: TantivyDocument = self.searcher.doc(a)?;
+        let f = self.ix.fields.fingerprint(&doc);
+        self.read.insert(a, f.clone());
+        Ok(f)
+    }
+
+    /// Whether the document at `a` is a near-duplicate of one signed `s`.
+    fn copies(&mut self, a: DocAddress, s: &Signature) -> Result<bool> {
+        Ok(self.get(a)?.is_some_and(|o| s.near_duplicate(&o.signature)))
     }
 }
 
@@ -86,7 +100,7 @@ pub fn fold(
     top: &[(Score, DocAddress)],
     want: usize,
 ) -> Result<Vec<Group>> {
-    let fingerprints = Fingerprints::of(searcher);
+    let mut signatures = Signatures::new(ix, searcher);
     let place: FxHashMap<DocAddress, usize> =
         top.iter().enumerate().map(|(i, (_, a))| (*a, i)).collect();
     let mut taken = vec![false; top.len()];
@@ -101,21 +115,16 @@ pub fn fold(
         }
         let mut members = Vec::new();
         let mut below = Vec::new();
-        if let Some(fp) = fingerprints.get(*leader) {
-            for c in candidates(ix, searcher, &fp)? {
+        if let Some(fp) = signatures.get(*leader)? {
+            let sig = &fp.signature;
+            for c in candidates(ix, searcher, &fp.bands)? {
                 match place.get(&c) {
-                    Some(&j)
-                        if j > i
-                            && !taken[j]
-                            && fingerprints.get(c).is_some_and(|o| fp.near_duplicate(&o)) =>
-                    {
+                    Some(&j) if j > i && !taken[j] && signatures.copies(c, sig)? => {
                         taken[j] = true;
                         members.push(j);
                     }
                     Some(_) => {}
-                    None if !taken_below.contains(&c)
-                        && fingerprints.get(c).is_some_and(|o| fp.near_duplicate(&o)) =>
-                    {
+                    None if !taken_below.contains(&c) && signatures.copies(c, sig)? => {
                         below.push(c)
                     }
                     None => {}
@@ -133,12 +142,11 @@ pub fn fold(
     Ok(groups)
 }
 
-/// The articles that share an LSH band key with `fp` (itself among them).
-fn candidates(ix: &NewsIndex, searcher: &Searcher, fp: &Fingerprint) -> Result<Vec<DocAddress>> {
-    let clauses: Vec<(Occur, Box<dyn Query>)> = fp
-        .bands()
-        .into_iter()
-        .map(|key| {
+/// The articles that have one of the LSH band keys `bands`.
+fn candidates(ix: &NewsIndex, searcher: &Searcher, bands: &[u64]) -> Result<Vec<DocAddress>> {
+    let clauses: Vec<(Occur, Box<dyn Query>)> = bands
+        .iter()
+        .map(|&key| {
             let term = Term::from_field_u64(ix.fields.dup_bands, key);
             let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
             (Occur::Should, q)
@@ -213,9 +221,12 @@ pub fn near_duplicates_of(
     let Some(fp) = Fingerprint::of(body) else {
         return Ok(Vec::new());
     };
-    let fingerprints = Fingerprints::of(searcher);
-    Ok(candidates(ix, searcher, &fp)?
-        .into_iter()
-        .filter(|a| fingerprints.get(*a).is_some_and(|o| fp.near_duplicate(&o)))
-        .collect())
+    let mut signatures = Signatures::new(ix, searcher);
+    let mut out = Vec::new();
+    for a in candidates(ix, searcher, &fp.bands)? {
+        if signatures.copies(a, &fp.signature)? {
+            out.push(a);
+        }
+    }
+    Ok(out)
 }
