@@ -130,8 +130,14 @@ def write_copy(args):
             text = raw.decode("utf-8", errors="surrogateescape")
             raw = vary(text, k, k * 1_000_003 + i).encode("utf-8", errors="surrogateescape")
         name = f"c{k:03}-" + rel.replace(os.sep, "-")
-        with open(os.path.join(folder, name), "wb") as f:
-            f.write(raw)
+        # os.open/os.write: no buffered file object per file (2 M of them).
+        fd = os.open(os.path.join(folder, name), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            view = memoryview(raw)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
         count += 1
         size += len(raw)
     return count, size

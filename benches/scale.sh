@@ -2,15 +2,25 @@
 # Archive scale: how newsidx's costs grow with the size of the archive, next
 # to SQLite FTS5 (and Xapian on the smaller sizes), measured in one run.
 #
-#   benches/scale.sh CORPUS [FACTORS]        FACTORS default "1 10 100"
+#   benches/scale.sh [--corpora DIR] CORPUS [FACTORS]   FACTORS default "1 10 100"
 #
-# For each FACTOR, benches/scale-gen.py builds a corpus FACTOR times larger
-# than CORPUS (not timed): FACTOR copies of every article, each copy dated
+#   --corpora DIR   generate the corpora in DIR and keep them there; a later
+#                   run with the same DIR reuses each one whose corpus, factor
+#                   and generator are the same (100x of Reuters is 1.9 M
+#                   files and takes 10-20 minutes to write). Without it they
+#                   go in WORK and are deleted at the end.
+#
+# First, for each FACTOR, benches/scale-gen.py builds a corpus FACTOR times
+# larger than CORPUS (not timed), all of them before anything is measured or
+# deleted: FACTOR copies of every article, each copy dated
 # in its own year and its files spread over the year's days (YYYY/MM/DD/ in
 # the path, where newsidx reads the date), with its own ids, and every copy
 # but the first varied: word substitutions from a fixed table (each copy uses
 # its own half), numbers shifted by the copy number, body paragraphs
-# shuffled. See the generator's header. Then, for that size:
+# shuffled. See the generator's header. (All first, because this disk's ext4
+# has no journal: creating a file then skips every inode deleted in the last
+# minutes; just after deleting 57 k files a create cost 0.9 ms of system
+# time, against 0.06 ms a few minutes later.) Then, for each size:
 #
 # - `newsidx index`: wall and CPU time, MiB/s, peak RSS (GNU time), index
 #   size ÷ corpus; then an unchanged re-index (wall, and % of the full run);
@@ -22,12 +32,17 @@
 #   query is `MATCH … ORDER BY rank LIMIT 10` with snippet(); FTS5 cannot
 #   facet, so its "every article" row is `count(*)` over the table), and
 #   Xapian (omindex, `quest -o and -m 10`) for FACTOR ≤ XAPIAN_MAX;
+# - the process-spawn floor: a do-nothing Rust binary built with the same
+#   profile (rustc, if there), timed like a search; the query moonshot is
+#   newsidx's search median within 1.5x of it at 1x;
 # - one table per size, the issue's targets ticked, then the growth between
-#   sizes. Each size's corpus and indexes are deleted before the next one.
+#   sizes. Each size's indexes are deleted before the next one, the corpora
+#   at the end (unless --corpora).
 #
-# Before each size it checks the free space of WORK's file system and
-# refuses with a clear message if the corpus and the indexes would leave less
-# than MIN_FREE_GIB. Ratios are what to compare; absolute times move with the
+# Before it starts it checks the free space of the file systems of WORK and
+# the corpora, and refuses with a clear message if the corpora (as allocated:
+# a small file takes a whole block) and the largest size's indexes would
+# leave less than MIN_FREE_GIB. Ratios are what to compare; absolute times move with the
 # machine's load (quoted at the start and end of each size).
 #
 # The peers are built and installed by benches/lib.sh, as for compare.sh.
@@ -38,17 +53,23 @@
 #   RUNS=10 WARMUP=2 hyperfine runs per query
 #   PEERS="sqlite xapian"     XAPIAN_MAX=10 (largest factor Xapian runs at)
 #   MIN_FREE_GIB=25  free space to leave on WORK's file system
-#   CORPORA=$WORK    where the generated corpora go (e.g. /dev/shm: a tmpfs
-#                    writes 2 M small files much faster than a busy disk;
-#                    searches and indexing read a warm page cache either way)
-#   KEEP_CORPUS=1    keep generated corpora (reused while the corpus, the
-#                    factor and the generator are the same)
+#   CORPORA=$WORK    where the generated corpora go (what --corpora sets;
+#                    a tmpfs writes small files fastest, but holds a 4 KiB
+#                    page per file: 7.5 GiB of RAM for 100x Reuters)
+#   KEEP_CORPUS=1    keep generated corpora (what --corpora sets)
 set -euo pipefail
 
 usage() {
-    echo "usage: benches/scale.sh CORPUS [FACTORS]   (e.g. benches/scale.sh reuters/articles \"1 10 100\")" >&2
+    echo "usage: benches/scale.sh [--corpora DIR] CORPUS [FACTORS]   (e.g. benches/scale.sh reuters/articles \"1 10 100\")" >&2
+    echo "  --corpora DIR  keep the generated corpora in DIR and reuse them in later runs" >&2
     exit 2
 }
+if [[ ${1:-} == --corpora ]]; then
+    [[ $# -ge 2 ]] || usage
+    mkdir -p "$2" && CORPORA=$(cd "$2" && pwd) || { echo "scale.sh: --corpora $2: cannot create it" >&2; exit 2; }
+    KEEP_CORPUS=1
+    shift 2
+fi
 [[ $# -ge 1 && $# -le 2 ]] || usage
 CORPUS_IN=$(cd "$1" 2>/dev/null && pwd) || { echo "scale.sh: $1: not a folder" >&2; exit 2; }
 FACTORS=${2:-"1 10 100"}
@@ -81,6 +102,23 @@ pick_peers "sqlite xapian" -- $PEERS
 
 BIN=$(install_newsidx "$WORK/bin" "${NEWSIDX:-}") || exit 2
 
+# The process-spawn floor of the query moonshot: a do-nothing Rust binary
+# built as newsidx's release profile builds (opt-level 3, fat LTO, one
+# codegen unit; linked -no-pie on Linux, like newsidx: see src/build.rs).
+FLOOR=""
+build_floor() {
+    local link=()
+    [[ $(uname -s) == Linux ]] && link=(-C link-arg=-no-pie)
+    echo 'fn main() {}' >"$WORK/floor.rs"
+    if command -v rustc >/dev/null 2>&1 &&
+        rustc --edition 2021 -C opt-level=3 -C lto=fat -C codegen-units=1 "${link[@]}" \
+            -o "$WORK/bin/floor" "$WORK/floor.rs" 2>"$WORK/cmd.err"; then
+        FLOOR=$WORK/bin/floor
+    else
+        log "no spawn floor (rustc missing or failed): the moonshot is not measured"
+    fi
+}
+
 bytes_of() { find "$1" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}'; }
 mib() { awk -v b="$1" 'BEGIN {printf "%.1f", b / 1048576}'; }
 free_bytes() { df -P -B1 "$1" | awk 'NR == 2 {print $4}'; }
@@ -104,36 +142,45 @@ write_sql() {
 # --------------------------------------------------------------- corpus ----
 
 # The corpus at FACTOR: generated once per (corpus, factor, generator).
-make_corpus() { # make_corpus FACTOR → sets CORPUS
-    local f=$1 stamp
-    CORPUS=$CORPORA/corpus-x$f
-    stamp="$CORPUS_IN x$f $(sha1sum <"$GEN" | cut -c1-12)"
-    if [[ -f $CORPUS.stamp && $(cat "$CORPUS.stamp") == "$stamp" ]]; then
-        log "reusing $CORPUS"
+corpus_of() { echo "$CORPORA/corpus-x$1"; }
+stamp_of() { echo "$CORPUS_IN x$1 $(sha1sum <"$GEN" | cut -c1-12)"; }
+corpus_ready() { [[ -f $(corpus_of "$1").stamp && $(cat "$(corpus_of "$1").stamp") == "$(stamp_of "$1")" ]]; }
+
+make_corpus() { # make_corpus FACTOR
+    local f=$1 dir t0=$SECONDS
+    dir=$(corpus_of "$f")
+    if corpus_ready "$f"; then
+        log "reusing $dir"
         return
     fi
-    rm -rf "$CORPUS" "$CORPUS.stamp"
-    log "generating $CORPUS ($f × $CORPUS_IN; not timed)"
-    local t0=$SECONDS
-    python3 "$GEN" "$CORPUS_IN" "$CORPUS" "$f" >/dev/null
-    echo "$stamp" >"$CORPUS.stamp"
+    rm -rf "$dir" "$dir.stamp"
+    GENERATED+=("$dir")
+    log "generating $dir ($f × $CORPUS_IN; not timed)"
+    python3 "$GEN" "$CORPUS_IN" "$dir" "$f" >/dev/null
+    stamp_of "$f" >"$dir.stamp"
     log "generated in $((SECONDS - t0)) s"
 }
 
-# Refuse a size that would leave less than MIN_FREE_GIB free: the corpus
-# (unless already there) in CORPORA; newsidx's index (≤ 1.3×), FTS5's
-# (~2.5×) and Xapian's (~6×, where it runs) in WORK.
-check_disk() { # check_disk FACTOR
-    local f=$1 size need_c=0 need_w=3 free_c free_w same
-    size=$(($(bytes_of "$CORPUS_IN") * f))
-    have_peer xapian && ((f <= XAPIAN_MAX)) && need_w=9
-    need_w=$((size * need_w))
-    [[ -f $CORPORA/corpus-x$f.stamp ]] || need_c=$size
+# Refuse a run that would leave less than MIN_FREE_GIB free: the corpora not
+# generated yet, as allocated (Reuters' 830-byte files take a 4 KiB block
+# each: 4.8x their size), in CORPORA; the indexes of the largest size in
+# WORK: newsidx's (~2.1x the corpus with fingerprints), FTS5's (~2x) and
+# Xapian's (~6x, where it runs), one size at a time.
+check_disk() {
+    local f alloc bytes need_c=0 need_w=0 n free_c free_w same
+    alloc=$(du -s -B1 "$CORPUS_IN" | cut -f1)
+    bytes=$(bytes_of "$CORPUS_IN")
+    for f in $FACTORS; do
+        corpus_ready "$f" || need_c=$((need_c + alloc * f))
+        n=5
+        have_peer xapian && ((f <= XAPIAN_MAX)) && n=11
+        ((bytes * f * n > need_w)) && need_w=$((bytes * f * n))
+    done
     free_c=$(free_bytes "$CORPORA") free_w=$(free_bytes "$WORK")
     same=$([[ $(df -P "$CORPORA" | awk 'NR == 2 {print $1}') == $(df -P "$WORK" | awk 'NR == 2 {print $1}') ]] && echo 1 || echo 0)
     ((same)) && need_w=$((need_w + need_c)) need_c=0
     if ((free_w - need_w < MIN_FREE_GIB * 1073741824 || free_c - need_c < 1073741824)); then
-        die "not enough disk for ${f}×: $(mib "$need_w") MiB needed in $WORK ($(mib "$free_w") MiB free) and $(mib "$need_c") MiB in $CORPORA ($(mib "$free_c") MiB free); $MIN_FREE_GIB GiB must stay free (MIN_FREE_GIB). Nothing was measured at this size"
+        die "not enough disk for factors $FACTORS: $(mib "$need_w") MiB needed in $WORK ($(mib "$free_w") MiB free) and $(mib "$need_c") MiB in $CORPORA ($(mib "$free_c") MiB free); $MIN_FREE_GIB GiB must stay free (MIN_FREE_GIB). Nothing was measured"
     fi
 }
 
@@ -185,6 +232,7 @@ qcmd() {
         newsidx.) printf "%s search '%s' --index %s/ix" "$BIN" "${Q_NEWSIDX[$q]}" "$dir" ;;
         newsidx.facets) printf "%s search '%s' --index %s/ix %s" "$BIN" "${Q_NEWSIDX[$q]}" "$dir" "${FACETS[*]}" ;;
         newsidx.all) printf "%s search '*' --index %s/ix --facet country" "$BIN" "$dir" ;;
+        floor.) printf "%s" "$FLOOR" ;;
         sqlite.) printf "sqlite3 -readonly %s/fts.db '.read %s/fts-%s.sql'" "$dir" "$WORK" "$q" ;;
         sqlite.all) printf "sqlite3 -readonly %s/fts.db '.read %s/fts-all.sql'" "$dir" "$WORK" ;;
         xapian.) printf "quest -d %s/db -o and -m 10 '%s'" "$dir" "${Q_FTS[$q]}" ;;
@@ -286,6 +334,10 @@ print_size() { # print_size FACTOR
     row "\`*\` --facet country ms, max" all_max f1
     row "\`*\` --facet country CPU ms" all_cpu f1
     row "peak RSS search MiB" srss f1
+    if [[ -n ${R[floor.plain_med]:-} ]]; then
+        echo
+        echo "spawn floor (a do-nothing Rust binary, same profile): median $(f1 "${R[floor.plain_med]}") ms, max $(f1 "${R[floor.plain_max]}") ms; newsidx's search median ÷ floor: $(ratio "${R[newsidx.plain_med]:-}" "${R[floor.plain_med]}") plain, $(ratio "${R[newsidx.facets_med]:-}" "${R[floor.plain_med]}") with facets and timeline"
+    fi
     targets "$f"
 }
 
@@ -315,6 +367,8 @@ targets() { # targets FACTOR: the issue's targets (set for 2 M articles) at this
     check "search max ≤ 50 ms, facets and timeline included ($(f1 "$worst_max") ms)" "$(cond "$worst_max" "<=" 50)"
     check "\`*\` --facet country ≤ 200 ms (median $(f1 "${R[newsidx.all_med]:-}") ms, max $(f1 "${R[newsidx.all_max]:-}") ms)" "$(cond "${R[newsidx.all_max]:-}" "<=" 200)"
     check "unchanged re-index ≤ 5% of a full index ($(f1 "${R[newsidx.reidx_pct]:-}")%)" "$(cond "${R[newsidx.reidx_pct]:-}" "<=" 5)"
+    ((f == 1)) && check "query moonshot: search median with facets and timeline ≤ 1.5× the spawn floor ($(ratio "${R[newsidx.facets_med]:-}" "${R[floor.plain_med]:-}")×)" \
+        "$(cond "${R[newsidx.facets_med]:-}" "<=" "${R[floor.plain_med]:+1.5 * ${R[floor.plain_med]}}")"
     have_peer sqlite || return 0
     local m n s label
     # newsidx's metric:SQLite's metric:what it is
@@ -351,18 +405,25 @@ growth() {
     done
 }
 
+GENERATED=()   # corpora this run started to write
 cleanup() {
-    rm -rf "$WORK/index-newsidx" "$WORK/index-sqlite" "$WORK/index-xapian" "$WORK"/{t,times,cpus,hf.json,hf.err,cmd.err} "$WORK"/fts-*.sql
-    if [[ ${KEEP_CORPUS:-0} != 1 && -n ${CORPUS:-} ]]; then
-        rm -rf "$CORPUS" "$CORPUS.stamp"
+    rm -rf "$WORK/index-newsidx" "$WORK/index-sqlite" "$WORK/index-xapian" "$WORK"/{t,times,cpus,hf.json,hf.err,cmd.err,floor.rs} "$WORK"/fts-*.sql
+    local dir f
+    if [[ ${KEEP_CORPUS:-0} != 1 ]]; then
+        for f in $FACTORS; do
+            dir=$(corpus_of "$f")
+            rm -rf "$dir" "$dir.stamp"
+        done
+    else
+        # Only a corpus cut off half-written (it has no stamp).
+        for dir in "${GENERATED[@]}"; do [[ -f $dir.stamp ]] || rm -rf "$dir"; done
     fi
 }
 trap cleanup EXIT
 
 one_size() { # one_size FACTOR
     local f=$1 tool k
-    check_disk "$f"
-    make_corpus "$f"
+    CORPUS=$(corpus_of "$f")
     BYTES=$(bytes_of "$CORPUS")
     FILES=$(find "$CORPUS" -type f | wc -l)
     log "${f}×: $FILES files, $(mib "$BYTES") MiB; warming the page cache"
@@ -373,6 +434,7 @@ one_size() { # one_size FACTOR
     sleep 2
     reindex_newsidx
     search_tool newsidx
+    [[ -z $FLOOR ]] || run_set floor plain floor
     for tool in $ACTIVE; do
         [[ $tool == xapian ]] && ((f > XAPIAN_MAX)) && continue
         index_tool "$tool" && search_tool "$tool"
@@ -383,15 +445,19 @@ one_size() { # one_size FACTOR
     DONE+=("$f")
     print_size "$f"
     rm -rf "$WORK/index-newsidx" "$WORK/index-sqlite" "$WORK/index-xapian"
-    [[ ${KEEP_CORPUS:-0} == 1 ]] || rm -rf "$CORPUS" "$CORPUS.stamp"
 }
 
 export -f fts_index xapian_index
 mkdir -p "$WORK" "$CORPORA"
+build_floor
 write_sql
 echo "# newsidx at scale: $CORPUS_IN × ($FACTORS); $(nproc) cores; newsidx $("$BIN" --version 2>/dev/null | head -1)"
 echo "# whole processes; hyperfine $RUNS runs after $WARMUP warm-up per query; medians and maxima over every run of the query set"
 echo "# page cache warm (the corpus is read before indexing); ratios newsidx ÷ SQLite below 1: newsidx is faster or smaller"
+check_disk
+for f in $FACTORS; do
+    make_corpus "$f"
+done
 for f in $FACTORS; do
     one_size "$f"
 done

@@ -38,7 +38,16 @@ const FUZZY_EXPANSIONS: u32 = 1000;
 
 /// The query for `root` under `filters`.
 pub fn query(root: &Node, filters: &Filters) -> Result<Value> {
-    let main = node(root)?.unwrap_or_else(|| json!({ "match_none": {} }));
+    filtered(unfiltered(root)?, filters)
+}
+
+/// The query for `root` alone.
+pub fn unfiltered(root: &Node) -> Result<Value> {
+    Ok(node(root)?.unwrap_or_else(|| json!({ "match_none": {} })))
+}
+
+/// `main` under `filters`.
+pub fn filtered(main: Value, filters: &Filters) -> Result<Value> {
     let mut filter = Vec::new();
     if filters.since.is_some() || filters.until.is_some() {
         filter.push(date_range(filters.since, filters.until));

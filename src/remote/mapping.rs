@@ -27,8 +27,8 @@ use serde_json::{Map, Value, json};
 /// Bumped when this module's output changes in a way an existing remote
 /// index cannot follow (a field's type, an analyzer). The model's own
 /// `version` is recorded beside it; either differing asks for `--rebuild`.
-/// 3: the [`BM25F`] field.
-pub const MAPPING_VERSION: u32 = 3;
+/// 3: the [`BM25F`] field. 4: initials are one word.
+pub const MAPPING_VERSION: u32 = 4;
 
 /// The field bare words are scored on: the model's default fields (those
 /// with a `boost`) copied into one text field, each as many times as its
@@ -177,6 +177,10 @@ fn bm25f_field(model: &Model) -> Result<(Value, Value)> {
 ///   `char::is_alphanumeric`; Java's `\p{IsAlphabetic}` and `\p{N}` are the
 ///   same two Unicode properties), so a hyphenated compound gives its parts
 ///   at consecutive positions;
+/// - initials are one word (`U.S.` = `US`): a full stop is removed
+///   between two single letters of a run of two or more, each followed by
+///   a stop (the last one's may be missing) and then no word character
+///   (a character filter; the regex looks at the run on both sides);
 /// - words of 40 bytes or more are dropped (40 characters here: the length
 ///   filter counts characters);
 /// - lower-cased, accents folded (Lucene's ASCII folding, which tantivy's
@@ -204,7 +208,7 @@ fn analysis(names: &[&str]) -> Result<Value> {
             name.to_string(),
             json!({
                 "type": "custom",
-                "char_filter": ["newsidx_apostrophes"],
+                "char_filter": ["newsidx_apostrophes", "newsidx_initials"],
                 "tokenizer": "newsidx_words",
                 "filter": filter,
             }),
@@ -215,6 +219,11 @@ fn analysis(names: &[&str]) -> Result<Value> {
             "newsidx_apostrophes": {
                 "type": "pattern_replace",
                 "pattern": "(?<=\\p{L})['\u{2019}](?:[sS](?![\\p{IsAlphabetic}\\p{N}])|(?=\\p{L}))",
+                "replacement": "",
+            },
+            "newsidx_initials": {
+                "type": "pattern_replace",
+                "pattern": initials_pattern(),
                 "replacement": "",
             }
         },
@@ -227,6 +236,25 @@ fn analysis(names: &[&str]) -> Result<Value> {
         },
         "analyzer": analyzer,
     }))
+}
+
+/// The Java regex of a full stop inside initials (`words.rs`' rule 4): a
+/// single letter before it, reached from a word's start by letters each
+/// followed by a stop, and after it more such letters up to the last one,
+/// followed by a stop and no word character, or by nothing of a word.
+fn initials_pattern() -> String {
+    // The stop first, then what follows it (a sentence's stop fails there,
+    // at once), then what precedes it: the lookbehind tries up to 128
+    // starting points, so it must run at few places, never at every one.
+    // Letters outside the CJK scripts (those are cut into pairs locally).
+    let letter = r"[\p{IsAlphabetic}&&[^\p{IsHan}\p{IsHiragana}\p{IsKatakana}\p{IsHangul}]]";
+    let word = r"[\p{IsAlphabetic}\p{N}]";
+    // After a last letter without its stop: not a stop, a word character,
+    // an apostrophe or a hyphen (those would make it part of a word).
+    let joins = "[.'\u{2019}\\-\u{2010}\u{2011}\\p{IsAlphabetic}\\p{N}]";
+    format!(
+        r"\.(?=(?:{letter}\.)*{letter}(?:\.(?!{word})|(?!{joins})))(?<=(?:^|[^\p{{IsAlphabetic}}\p{{N}}])(?:{letter}\.){{0,63}}{letter}\.)"
+    )
 }
 
 /// A document's `_source`: the model's fields as `NewsDoc` serializes them,

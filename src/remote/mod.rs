@@ -13,6 +13,7 @@
 
 pub mod client;
 pub mod dsl;
+pub mod feedback;
 pub mod mapping;
 pub mod push;
 pub mod stats;
@@ -21,7 +22,7 @@ use crate::document::StoredDoc;
 use crate::search::facets::{self, Facet};
 use crate::search::highlight::Highlighter;
 use crate::search::query;
-use crate::search::{Hit, Request, Results, Sort, timeline};
+use crate::search::{DefaultOperator, Hit, Request, Results, Sort, timeline};
 use anyhow::{Context, Result, bail};
 use client::{Client, Method, Reply};
 use serde_json::{Value, json};
@@ -68,13 +69,17 @@ impl Remote {
     /// Run `req` on the cluster.
     pub fn search(&self, req: &Request) -> Result<Results> {
         let start = Instant::now();
-        if req.expand {
-            bail!(
-                "--expand (pseudo-relevance feedback) runs on the local index only, not with --remote"
-            );
-        }
         let root = query::parse(&req.query, req.default_operator)?;
-        let q = dsl::query(&root, &req.filters)?;
+        let mut q = dsl::query(&root, &req.filters)?;
+        // As locally: an OR search is reordered by feedback; `--expand`
+        // also lets the added words find articles (search::tantivy_query).
+        let or = req.default_operator == DefaultOperator::Or;
+        let required = !(req.expand && or);
+        // A reordering cannot change a count: spare its two requests.
+        if (req.expand || or) && !(required && req.count_only) {
+            let expanded = feedback::expand(self, &q, dsl::unfiltered(&root)?, required)?;
+            q = dsl::filtered(expanded, &req.filters)?;
+        }
         let from = req.offset.min(mapping::RESULT_WINDOW);
         let size = if req.count_only {
             0
@@ -82,21 +87,7 @@ impl Remote {
             req.limit.min(mapping::RESULT_WINDOW - from)
         };
         let body = search_body(req, q, from, size);
-        // DFS: term statistics from every shard, so that scores do not
-        // depend on how documents fell into shards (a local index has one).
-        let reply = self.client.json(
-            Method::Post,
-            &format!("/{}/_search?search_type=dfs_query_then_fetch", self.name),
-            Some(&body),
-        )?;
-        if !reply.ok() {
-            bail!(
-                "the search failed on {}: {}",
-                self.client.node(),
-                reply.reason()
-            );
-        }
-        let r = &reply.body;
+        let r = &self.run(&body, true)?;
         let total = r["hits"]["total"]["value"].as_u64().unwrap_or(0) as usize;
         let hits = self.hits_of(r, &root, req, from);
         let facets = facets_of(r, req);
@@ -112,6 +103,30 @@ impl Remote {
             timeline,
             suggestion: None,
         })
+    }
+
+    /// The answer to `_search` body `body`. `dfs`: term statistics from
+    /// every shard first, so that scores do not depend on how documents
+    /// fell into shards (a local index has one).
+    fn run(&self, body: &Value, dfs: bool) -> Result<Value> {
+        let search_type = if dfs {
+            "?search_type=dfs_query_then_fetch"
+        } else {
+            ""
+        };
+        let reply = self.client.json(
+            Method::Post,
+            &format!("/{}/_search{search_type}", self.name),
+            Some(body),
+        )?;
+        if !reply.ok() {
+            bail!(
+                "the search failed on {}: {}",
+                self.client.node(),
+                reply.reason()
+            );
+        }
+        Ok(reply.body)
     }
 
     /// The page of hits in reply `r`, with our snippets and marks.

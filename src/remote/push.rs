@@ -153,7 +153,12 @@ pub fn push(client: &Client, corpus: &Path, s: &Settings) -> Result<Summary> {
     let (job_tx, job_rx) = crossbeam_channel::bounded::<Entry>(256);
     let (out_tx, out_rx) =
         crossbeam_channel::bounded::<(Entry, Result<pipeline::Processed, Reason>)>(256);
-    let opts = &s.pipeline;
+    // The remote index keeps no fingerprints (nothing folds there), so
+    // none are computed: they would cost every document for nothing sent.
+    let opts = &pipeline::Options {
+        fingerprint: false,
+        ..s.pipeline.clone()
+    };
     std::thread::scope(|scope| -> Result<()> {
         scope.spawn(move || {
             for j in jobs {

@@ -52,14 +52,21 @@ pub fn expand(
     )?;
     let mut fields = scored_fields(searcher, model)?;
     let relevance = relevance_model(searcher, &mut fields, &top)?;
-    let chosen = choose(searcher, &fields, relevance, model.expansion.terms as usize)?;
-    let sum: f64 = chosen.iter().map(|(_, p)| p).sum();
-    if chosen.is_empty() || sum <= 0.0 {
+    let docs = searcher.num_docs().max(1) as f64;
+    let chosen = choose(candidates(relevance), model.expansion.terms as usize, |w| {
+        let mut df = 0u64;
+        for f in &fields {
+            df = df.max(searcher.doc_freq(&Term::from_field_text(f.field, w))?);
+        }
+        Ok(df as f64 / docs > MAX_DF_SHARE)
+    })?;
+    let added = weights(chosen, model.expansion.weight);
+    if added.is_empty() {
         return Ok(query);
     }
-    let extra: Vec<(Occur, Box<dyn Query>)> = chosen
+    let extra: Vec<(Occur, Box<dyn Query>)> = added
         .into_iter()
-        .map(|(w, p)| {
+        .map(|(w, share)| {
             let q = Bm25fQuery::new(
                 fields
                     .iter()
@@ -71,7 +78,6 @@ pub fn expand(
                     .collect(),
                 model.k1,
             );
-            let share = (p / sum) as f32 * model.expansion.weight;
             (
                 Occur::Should,
                 Box::new(BoostQuery::new(Box::new(q), share)) as Box<dyn Query>,
@@ -123,55 +129,90 @@ fn relevance_model(
     }
     for (score, addr) in top {
         let doc: TantivyDocument = searcher.doc(*addr)?;
-        let mut tf: FxHashMap<String, u32> = FxHashMap::default();
-        let mut len = 0u32;
+        let mut words = Words::default();
         for f in fields.iter_mut() {
             for text in doc.get_all(f.field).filter_map(|v| v.as_str()) {
-                let mut ts = f.analyzer.token_stream(text);
-                while ts.advance() {
-                    len += 1;
-                    *tf.entry(ts.token().text.clone()).or_default() += 1;
-                }
+                words.read(&mut f.analyzer, text);
             }
         }
-        if len == 0 {
-            continue;
-        }
-        let share = f64::from(score.max(0.0) / total);
-        for (w, n) in tf {
-            *model.entry(w).or_default() += share * f64::from(n) / f64::from(len);
-        }
+        add_document(&mut model, f64::from(score.max(0.0) / total), words);
     }
     Ok(model)
 }
 
-/// The `terms` most probable words of `relevance` worth adding: not
-/// numbers, not shorter than three characters, not in more than
-/// `MAX_DF_SHARE` of the documents (in any of `fields`).
-fn choose(
-    searcher: &Searcher,
-    fields: &[Scored<'_>],
-    relevance: FxHashMap<String, f64>,
-    terms: usize,
-) -> Result<Vec<(String, f64)>> {
-    let docs = searcher.num_docs().max(1) as f64;
+/// The words of one feedback document: how often each occurs, and how many
+/// there are in all.
+#[derive(Default)]
+pub struct Words {
+    tf: FxHashMap<String, u32>,
+    len: u32,
+}
+
+impl Words {
+    /// Count the words of `text` as `analyzer` (its field's) reads them.
+    pub fn read(&mut self, analyzer: &mut TextAnalyzer, text: &str) {
+        let mut ts = analyzer.token_stream(text);
+        while ts.advance() {
+            self.len += 1;
+            *self.tf.entry(ts.token().text.clone()).or_default() += 1;
+        }
+    }
+}
+
+/// Add to the relevance model a feedback document with `share` of the
+/// feedback documents' summed score.
+pub fn add_document(model: &mut FxHashMap<String, f64>, share: f64, words: Words) {
+    if words.len == 0 {
+        return;
+    }
+    let len = f64::from(words.len);
+    for (w, n) in words.tf {
+        *model.entry(w).or_default() += share * f64::from(n) / len;
+    }
+}
+
+/// The words of a relevance model that may be added, most probable first:
+/// not numbers, not shorter than three characters.
+pub fn candidates(relevance: FxHashMap<String, f64>) -> Vec<(String, f64)> {
     let mut ranked: Vec<(String, f64)> = relevance
         .into_iter()
         .filter(|(w, _)| w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit()))
         .collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    ranked
+}
+
+/// The first `terms` of `ranked` that `too_common` (in more than
+/// `MAX_DF_SHARE` of the documents) does not reject.
+pub fn choose(
+    ranked: Vec<(String, f64)>,
+    terms: usize,
+    mut too_common: impl FnMut(&str) -> Result<bool>,
+) -> Result<Vec<(String, f64)>> {
     let mut chosen = Vec::new();
     for (w, p) in ranked {
         if chosen.len() >= terms {
             break;
         }
-        let mut df = 0u64;
-        for f in fields {
-            df = df.max(searcher.doc_freq(&Term::from_field_text(f.field, &w))?);
-        }
-        if df as f64 / docs <= MAX_DF_SHARE {
+        if !too_common(&w)? {
             chosen.push((w, p));
         }
     }
     Ok(chosen)
+}
+
+/// The boost of each chosen word: `weight` shared in proportion to their
+/// probabilities (nothing when they have none).
+pub fn weights(chosen: Vec<(String, f64)>, weight: f32) -> Vec<(String, f32)> {
+    let sum: f64 = chosen.iter().map(|(_, p)| p).sum();
+    if sum <= 0.0 {
+        return Vec::new();
+    }
+    chosen
+        .into_iter()
+        .map(|(w, p)| {
+            let share = (p / sum) as f32 * weight;
+            (w, share)
+        })
+        .collect()
 }

@@ -8,7 +8,7 @@
 use super::hit::Marked;
 use super::query::{Leaf, LeafKind, Node};
 use crate::index::schema::{NAME_ANALYZER, name_analyzer, names, news_analyzer};
-use crate::index::words::Words;
+use crate::index::words::{Piece, Words};
 use crate::model::{FieldDef, FieldType, Model};
 use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
@@ -88,6 +88,7 @@ pub struct Highlighter {
 /// A word of a text as the highlighter sees it: its name-analyzer form
 /// (lower-cased, folded) and, for the news analyzer, its stem. Words no
 /// pattern can match keep empty forms: neither is ever looked at.
+#[derive(Debug, PartialEq, Eq)]
 struct Word {
     position: usize,
     start: usize,
@@ -416,6 +417,23 @@ impl Prefilter {
         f
     }
 
+    /// The bytes a word that `wants` lets through may begin with, as
+    /// written: an ASCII first letter of a step's word (in either case), or
+    /// the first byte of any non-ASCII character (folding may make it
+    /// anything). A word's text begins with its first run of letters and
+    /// digits (apostrophes and initials' stops come after a letter, a
+    /// compound's joined form begins with its first part), so a word whose
+    /// first byte is not one of these is not wanted.
+    fn may_begin(&self) -> [bool; 256] {
+        let mut t = [true; 256];
+        if !self.all {
+            t[..128].copy_from_slice(&self.first);
+            // UTF-8 lead bytes stay; 0x80..0xC0 only continue a character.
+            t[0x80..0xC0].fill(false);
+        }
+        t
+    }
+
     /// Whether the word `word` (a run of alphanumeric characters, as
     /// written) may match a step, and so must be analyzed.
     fn wants(&self, word: &[u8]) -> bool {
@@ -449,49 +467,209 @@ impl Prefilter {
 /// (`index::words`: the same words at the same positions), and only words
 /// the `Prefilter` lets through go through the analyzers. This spares the
 /// analyzer chain nearly every word of a body.
+///
+/// Most of a body is not even split: see [`glance`]. The splitter runs on
+/// the chunks (stretches between ASCII white space) that may hold a wanted
+/// word or whose words it alone can count, each chunk on its own. That
+/// gives the words the whole text would: no word holds white space, and
+/// the splitter decides nothing by what lies past white space that it would
+/// decide otherwise at the end of a text (`words_by_chunks_are_the_whole_texts`
+/// checks this on the sample corpus and on generated text).
+///
+/// When every pattern is one word, no match looks at positions (a word
+/// matches alone), so they are not counted: the scan jumps from one byte
+/// that may begin a wanted word to the next ([`Prefilter::may_begin`]), and
+/// only the chunks around those are looked at. A word's position is then
+/// its place in its chunk alone.
 fn words(patterns: &[Pattern], text: &str, stems: &mut Stems) -> Vec<Word> {
     let filter = Prefilter::new(patterns);
-    let news = patterns.iter().any(|p| p.analyzer == Analyzer::News);
-    let mut name = name_analyzer();
+    let mut analyze = PieceAnalyzer::new(patterns);
+    let one_word = !filter.all && patterns.iter().all(|p| p.steps.len() == 1);
+    let begins = filter.may_begin();
     let mut out = Vec::new();
-    for piece in Words::new(text) {
-        if !filter.wants(piece.text.as_bytes()) {
+    let bytes = text.as_bytes();
+    // The position of the next chunk's first word (counted unless one_word).
+    let mut position = 0;
+    // The end of the last chunk looked at.
+    let mut done = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = if one_word {
+            // The next byte a wanted word may begin with, at the start of a
+            // run of ASCII letters and digits (inside one it begins no word:
+            // the run's first byte was judged already); then its chunk.
+            let Some(k) = bytes[i..].iter().position(|&b| begins[usize::from(b)]) else {
+                break;
+            };
+            let at = i + k;
+            if bytes[at].is_ascii() && at > i && bytes[at - 1].is_ascii_alphanumeric() {
+                i = at + 1;
+                continue;
+            }
+            // Back to the chunk's start: no further than the last chunk's
+            // end, which is white space or the text's start.
+            let mut start = at;
+            while start > done && CLASS[usize::from(bytes[start - 1])] != SPACE {
+                start -= 1;
+            }
+            start
+        } else if CLASS[usize::from(bytes[i])] == SPACE {
+            i += 1;
+            continue;
+        } else {
+            i
+        };
+        let (end, skip) = glance(bytes, start, &filter);
+        i = end;
+        done = end;
+        if let Some(n) = skip {
+            position += n;
             continue;
         }
+        // ASCII white space is never inside a character, so this is a str.
+        let chunk = &text[start..end];
+        let mut next = position;
+        for piece in Words::new(chunk) {
+            next = position + piece.position + 1;
+            if filter.wants(piece.text.as_bytes())
+                && let Some(w) = analyze.word(&piece, start, position, stems)
+            {
+                out.push(w);
+            }
+        }
+        position = if one_word { 0 } else { next };
+    }
+    out
+}
+
+/// A quick look at the chunk of `text` from byte `start` (not white space)
+/// to the next ASCII white space: where it ends, and `Some(n)` when the
+/// splitter would find exactly `n` words in it and the prefilter would want
+/// none of them, so it need not be split (`None` when it must).
+///
+/// A chunk of ASCII with no apostrophe and no letter or digit alone before
+/// a full stop (where initials such as `U.S.` begin) has for words exactly
+/// its runs of letters and digits, each at a position of its own (a
+/// hyphen between two runs makes them a compound, whose joined form shares
+/// the first part's position). The joined form begins with the first
+/// part's first letter, and with its first two when the part has two, so a
+/// prefilter that wants none of the runs wants none of the words.
+fn glance(text: &[u8], start: usize, filter: &Prefilter) -> (usize, Option<usize>) {
+    let mut runs = Some(0);
+    let mut i = start;
+    while let Some(&b) = text.get(i) {
+        match CLASS[usize::from(b)] {
+            SPACE => break,
+            WORD => {
+                let from = i;
+                i += 1;
+                while text.get(i).is_some_and(|&b| CLASS[usize::from(b)] == WORD) {
+                    i += 1;
+                }
+                if let Some(n) = runs.as_mut() {
+                    *n += 1;
+                    let run = &text[from..i];
+                    if filter.wants(run) || (run.len() == 1 && text.get(i) == Some(&b'.')) {
+                        runs = None;
+                    }
+                }
+            }
+            SPLIT => {
+                runs = None;
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    (i, runs)
+}
+
+/// What `glance` makes of a byte: ASCII white space, an ASCII letter or
+/// digit, a byte that only the splitter can judge (an apostrophe, any
+/// byte of a non-ASCII character), or other ASCII (punctuation: it only
+/// separates runs).
+const SPACE: u8 = 0;
+const WORD: u8 = 1;
+const SPLIT: u8 = 2;
+const OTHER: u8 = 3;
+const CLASS: [u8; 256] = {
+    let mut t = [SPLIT; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_whitespace() {
+            SPACE
+        } else if c.is_ascii_alphanumeric() {
+            WORD
+        } else if c == b'\'' {
+            SPLIT
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    t
+};
+
+/// Turns the splitter's words into the highlighter's: the analyzers' work
+/// on one word at a time.
+struct PieceAnalyzer {
+    /// Whether some pattern is news-analyzed (and so wants stems).
+    news: bool,
+    name: TextAnalyzer,
+}
+
+impl PieceAnalyzer {
+    fn new(patterns: &[Pattern]) -> PieceAnalyzer {
+        PieceAnalyzer {
+            news: patterns.iter().any(|p| p.analyzer == Analyzer::News),
+            name: name_analyzer(),
+        }
+    }
+
+    /// The word `piece` of a chunk that begins at byte `offset` of the
+    /// text, and at the text's word position `position`; `None` for a word
+    /// the analyzers drop.
+    fn word(
+        &mut self,
+        piece: &Piece,
+        offset: usize,
+        position: usize,
+        stems: &mut Stems,
+    ) -> Option<Word> {
         let word = piece.text.as_ref();
         let plain = if word.is_ascii() {
             // What the name analyzer does to an ASCII word, without its
             // per-call boxing: drop it if too long, else lower-case it
             // (folding leaves ASCII alone).
             if word.len() >= MAX_WORD_BYTES {
-                continue;
+                return None;
             }
             word.to_ascii_lowercase()
         } else {
             // The whole of the analyzer chain on one word: the splitter
             // finds exactly this word again, the length filter may drop it.
-            let mut ts = name.token_stream(word);
+            let mut ts = self.name.token_stream(word);
             if !ts.advance() {
-                continue;
+                return None;
             }
             ts.token().text.clone()
         };
-        let stem = if !news {
+        let stem = if !self.news {
             String::new()
         } else if piece.cjk {
             plain.clone()
         } else {
             stems.of(&plain)
         };
-        out.push(Word {
-            position: piece.position,
-            start: piece.start,
-            end: piece.end,
+        Some(Word {
+            position: position + piece.position,
+            start: offset + piece.start,
+            end: offset + piece.end,
             plain,
             stem,
-        });
+        })
     }
-    out
 }
 
 /// Every place in `text` where one of `patterns` matches.
@@ -1191,6 +1369,117 @@ mod tests {
             ("über", true),
         ] {
             assert_eq!(f.wants(w.as_bytes()), want, "{w}");
+        }
+    }
+
+    /// `words` without chunks: the splitter over the whole text, every
+    /// word it hands out tried on the prefilter.
+    fn words_whole(patterns: &[Pattern], text: &str, stems: &mut Stems) -> Vec<Word> {
+        let filter = Prefilter::new(patterns);
+        let mut analyze = PieceAnalyzer::new(patterns);
+        Words::new(text)
+            .filter(|p| filter.wants(p.text.as_bytes()))
+            .filter_map(|p| analyze.word(&p, 0, 0, stems))
+            .collect()
+    }
+
+    /// Words as `find` uses them: when every pattern is one word, no match
+    /// looks at positions, and `words` does not count them.
+    fn comparable(patterns: &[Pattern], mut words: Vec<Word>) -> Vec<Word> {
+        if patterns.iter().all(|p| p.steps.len() == 1) {
+            words.iter_mut().for_each(|w| w.position = 0);
+        }
+        words
+    }
+
+    /// Texts where chunks and their words meet in every way the splitter
+    /// knows: initials, apostrophes, compounds, CJK, white space of each
+    /// kind, words at the very start and end.
+    const CHUNK_EDGES: &str = "U.S. envoys met U.K. and e.g. Mr. A. Smith in the '80s; \
+        Japan's O'Neill-Smith said don't, Jones's car, ministers' pay, Japan'sx. \
+        rare-earth co-operation state-of-the-art 1987-88 F-16 oil - gas -x y- \
+        3.5 a.1 bbc.co.uk J.P.Morgan U.S.-Japan U.S.A and U.K\tTokyo東京 地 震 \
+        東京で地震 서울 시장 naïve Zürich D’Estaing ’s 21ß wörrying Ärare \
+        '\r\nrare\u{a0}earth\u{b}rates \
+        interest-rates interest rates INTEREST RATES. Interest, rates! pct.\n\nx.";
+
+    /// Queries whose patterns exercise the prefilter, phrases across
+    /// chunks and compounds.
+    const CHUNK_QUERIES: &[&str] = &[
+        "rare",
+        "\"rare earth\"",
+        "\"interest rates\"",
+        "\"envoys met\" OR \"u.s. envoys\"",
+        "us OR uk OR eg",
+        "cooperation OR operation OR \"state of the art\"",
+        "f16 OR 16 OR 1987 OR 88",
+        "oneill OR smith OR dont OR japan",
+        "東京 OR 地震 OR 서울",
+        "zurich OR naive OR destaing",
+        "pct OR x OR a",
+        "inter* OR ra*",
+        "gas~1",
+        "title:\"oil gas\" OR body:\"jones car\"",
+        "minister:smith OR country:japan",
+    ];
+
+    #[test]
+    fn words_by_chunks_are_the_whole_texts() {
+        let mut texts = vec![CHUNK_EDGES.to_string(), String::new(), " \t\n".into()];
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-corpus");
+        for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
+            if let Ok(text) = std::fs::read_to_string(e.path()) {
+                texts.push(text);
+            }
+        }
+        assert!(texts.len() > 40);
+        let mut stems = Stems::default();
+        let mut queries: Vec<String> = CHUNK_QUERIES.iter().map(|q| q.to_string()).collect();
+        // And phrases of three words of each text, wherever they fall.
+        for t in &texts {
+            let all: Vec<String> = Words::new(t).map(|p| p.text.into_owned()).collect();
+            for w in all.chunks(3).step_by(37).filter(|w| w.len() == 3) {
+                queries.push(format!("\"{}\"", w.join(" ")));
+            }
+        }
+        let mut found = 0;
+        for q in &queries {
+            let Ok(root) = parse(q, DefaultOperator::Or) else {
+                continue;
+            };
+            let h = Highlighter::new(&root);
+            for patterns in [&h.title, &h.body] {
+                for t in &texts {
+                    let whole = words_whole(patterns, t, &mut stems);
+                    assert_eq!(
+                        comparable(patterns, words(patterns, t, &mut stems)),
+                        comparable(patterns, whole),
+                        "{q}"
+                    );
+                    found += find(patterns, t, &mut stems).len();
+                }
+            }
+        }
+        // The queries do match: the words compared are the ones that count.
+        assert!(found > 1000, "{found}");
+    }
+
+    proptest::proptest! {
+        /// Generated text: the chunks give the whole text's words.
+        #[test]
+        fn words_by_chunks_on_generated_text(
+            text in "([a-zA-Z0-9]{1,6}|['’\\-\u{2010}. ]{1,2}|[ \t\n\r\u{b}\u{a0}]|[東京で지진éß]{1,3}|.){0,40}",
+            q in 0..CHUNK_QUERIES.len(),
+        ) {
+            let h = Highlighter::new(&parse(CHUNK_QUERIES[q], DefaultOperator::Or).unwrap());
+            let mut stems = Stems::default();
+            for patterns in [&h.title, &h.body] {
+                let whole = words_whole(patterns, &text, &mut stems);
+                proptest::prop_assert_eq!(
+                    comparable(patterns, words(patterns, &text, &mut stems)),
+                    comparable(patterns, whole)
+                );
+            }
         }
     }
 

@@ -210,16 +210,20 @@ fn remote_count(url: &str, name: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// POST a JSON body, read the JSON answer.
+fn post(url: &str, path: &str, body: &Value) -> Value {
+    let mut r = agent()
+        .post(format!("{url}{path}"))
+        .header("Content-Type", "application/json")
+        .send(body.to_string())
+        .expect("the node answers");
+    serde_json::from_str(&r.body_mut().read_to_string().expect("answer")).expect("JSON")
+}
+
 /// Every id in index `name`, sorted, with duplicates kept.
 fn remote_ids(url: &str, name: &str) -> Vec<String> {
     let body = json!({ "size": 10_000, "_source": ["id"], "query": { "match_all": {} } });
-    let mut r = agent()
-        .post(format!("{url}/{name}/_search"))
-        .header("Content-Type", "application/json")
-        .send(body.to_string())
-        .expect("search answers");
-    let v: Value =
-        serde_json::from_str(&r.body_mut().read_to_string().expect("answer")).expect("JSON");
+    let v = post(url, &format!("/{name}/_search"), &body);
     let mut ids: Vec<String> = v["hits"]["hits"]
         .as_array()
         .expect("hits")
@@ -491,6 +495,62 @@ fn single_node_push_search_check_eval_and_increments() {
         .args(["search", "title:(", "--remote", &url])
         .assert()
         .code(2);
+
+    // The cluster cuts words as the local analyzer does, initials too.
+    let words: Vec<String> = {
+        let r = post(
+            &url,
+            "/news/_analyze",
+            &json!({ "analyzer": "news", "text":
+                "Japan's U.S.-Japan talks: U.K envoys, e.g. J.P.Morgan and A.B.Cde, O'Neill" }),
+        );
+        r["tokens"]
+            .as_array()
+            .expect("tokens")
+            .iter()
+            .map(|t| t["token"].as_str().expect("token").to_string())
+            .collect()
+    };
+    assert_eq!(
+        words,
+        [
+            "japan", "us", "japan", "talk", "uk", "envoy", "eg", "j", "p", "morgan", "and", "a",
+            "b", "cde", "oneil"
+        ]
+    );
+    // Feedback as locally: an OR search with --expand adds the same words,
+    // so it finds the same articles, more than without them.
+    let ids = |v: &Value| -> BTreeSet<String> {
+        v["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .map(|h| h["id"].as_str().expect("id").to_string())
+            .collect()
+    };
+    let or = [
+        "--default-operator",
+        "or",
+        "--format",
+        "json",
+        "--limit",
+        "100",
+    ];
+    for q in ["rare earth", "minister trade talks"] {
+        let plain = search_json(newsidx().args(["search", q, "--remote", &url]).args(or));
+        let l = search_json(
+            local
+                .cmd(&["search", q, "--expand", "--duplicates", "show"])
+                .args(or),
+        );
+        let r = search_json(
+            newsidx()
+                .args(["search", q, "--expand", "--remote", &url])
+                .args(or),
+        );
+        assert_eq!(ids(&l), ids(&r), "{q}");
+        assert!(ids(&r).len() > ids(&plain).len(), "{q}: {r}");
+    }
 
     // eval runs remotely and agrees with local on these judgments.
     let eval = |remote: bool| -> f64 {
