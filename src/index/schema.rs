@@ -5,7 +5,7 @@
 use super::stem_cache::NewsTokenizer;
 use crate::document::{NewsDoc, StoredDoc};
 use crate::extract::MinisterRole;
-use crate::fingerprint::Fingerprint;
+use crate::fingerprint::Signature;
 use crate::model::{FieldDef, FieldType, Model};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
@@ -244,20 +244,11 @@ impl Fields {
         doc
     }
 
-    /// The near-duplicate fingerprint stored with a document, if its body
+    /// The near-duplicate signature stored with a document, if its body
     /// had one.
-    pub fn fingerprint(&self, doc: &TantivyDocument) -> Option<Fingerprint> {
+    pub fn signature(&self, doc: &TantivyDocument) -> Option<Signature> {
         let values = doc.get_all(self.minhash).filter_map(|v| v.as_u64());
-        let signature = crate::fingerprint::Signature::from_values(values)?;
-        let mut bands = doc.get_all(self.dup_bands).filter_map(|v| v.as_u64());
-        let mut keys = [0u64; crate::fingerprint::BANDS];
-        for k in &mut keys {
-            *k = bands.next()?;
-        }
-        Some(Fingerprint {
-            signature,
-            bands: keys,
-        })
+        Signature::from_values(values)
     }
 
     /// The stored fields of a document read back from the index.

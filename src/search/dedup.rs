@@ -61,7 +61,7 @@ pub struct Group {
 struct Signatures<'a> {
     ix: &'a NewsIndex,
     searcher: &'a Searcher,
-    read: FxHashMap<DocAddress, Option<Fingerprint>>,
+    read: FxHashMap<DocAddress, Option<Signature>>,
 }
 
 impl<'a> Signatures<'a> {
@@ -73,19 +73,19 @@ impl<'a> Signatures<'a> {
         }
     }
 
-    fn get(&mut self, a: DocAddress) -> Result<Option<Fingerprint>> {
-        if let Some(f) = self.read.get(&a) {
-            return Ok(f.clone());
+    fn get(&mut self, a: DocAddress) -> Result<Option<Signature>> {
+        if let Some(s) = self.read.get(&a) {
+            return Ok(s.clone());
         }
         let doc: TantivyDocument = self.searcher.doc(a)?;
-        let f = self.ix.fields.fingerprint(&doc);
-        self.read.insert(a, f.clone());
-        Ok(f)
+        let s = self.ix.fields.signature(&doc);
+        self.read.insert(a, s.clone());
+        Ok(s)
     }
 
     /// Whether the document at `a` is a near-duplicate of one signed `s`.
     fn copies(&mut self, a: DocAddress, s: &Signature) -> Result<bool> {
-        Ok(self.get(a)?.is_some_and(|o| s.near_duplicate(&o.signature)))
+        Ok(self.get(a)?.is_some_and(|o| s.near_duplicate(&o)))
     }
 }
 
@@ -115,9 +115,9 @@ pub fn fold(
         }
         let mut members = Vec::new();
         let mut below = Vec::new();
-        if let Some(fp) = signatures.get(*leader)? {
-            let sig = &fp.signature;
-            for c in candidates(ix, searcher, &fp.bands)? {
+        if let Some(sig) = signatures.get(*leader)? {
+            let sig = &sig;
+            for c in candidates(ix, searcher, &sig.bands())? {
                 match place.get(&c) {
                     Some(&j) if j > i && !taken[j] && signatures.copies(c, sig)? => {
                         taken[j] = true;
