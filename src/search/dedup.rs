@@ -20,9 +20,8 @@ use crate::index::NewsIndex;
 use crate::index::schema::names;
 use anyhow::Result;
 use rustc_hash::{FxHashMap, FxHashSet};
-use tantivy::collector::DocSetCollector;
 use tantivy::columnar::StrColumn;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery, Weight};
+use tantivy::query::Weight;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED, TantivyDocument, Term};
 
@@ -54,6 +53,9 @@ pub enum Unit {
 pub struct Group {
     pub leader: usize,
     pub members: Vec<DocAddress>,
+    /// The leader's stored document, read for its signature (the page
+    /// shows it: it is not read twice).
+    pub doc: TantivyDocument,
 }
 
 /// The signatures of the documents folding looks at, each read from the
@@ -115,8 +117,10 @@ pub fn fold(
         }
         let mut members = Vec::new();
         let mut below = Vec::new();
-        if let Some(sig) = signatures.get(*leader)? {
-            let sig = &sig;
+        let doc: TantivyDocument = searcher.doc(*leader)?;
+        let signed = ix.fields.signature(&doc);
+        signatures.read.insert(*leader, signed.clone());
+        if let Some(sig) = &signed {
             for c in candidates(ix, searcher, &sig.bands())? {
                 match place.get(&c) {
                     Some(&j) if j > i && !taken[j] && signatures.copies(c, sig)? => {
@@ -137,26 +141,40 @@ pub fn fold(
             taken_below.insert(c);
             members.push(c);
         }
-        groups.push(Group { leader: i, members });
+        groups.push(Group {
+            leader: i,
+            members,
+            doc,
+        });
     }
     Ok(groups)
 }
 
 /// The articles that have one of the LSH band keys `bands`.
+/// (Read from each segment's postings directly: a query and a collector
+/// per lookup cost more than the lookup.)
 fn candidates(ix: &NewsIndex, searcher: &Searcher, bands: &[u64]) -> Result<Vec<DocAddress>> {
-    let clauses: Vec<(Occur, Box<dyn Query>)> = bands
-        .iter()
-        .map(|&key| {
+    let mut found = Vec::new();
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let inverted = reader.inverted_index(ix.fields.dup_bands)?;
+        let alive = reader.alive_bitset();
+        for &key in bands {
             let term = Term::from_field_u64(ix.fields.dup_bands, key);
-            let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
-            (Occur::Should, q)
-        })
-        .collect();
-    let mut found: Vec<DocAddress> = searcher
-        .search(&BooleanQuery::new(clauses), &DocSetCollector)?
-        .into_iter()
-        .collect();
+            let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)?
+            else {
+                continue;
+            };
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if alive.is_none_or(|a| a.is_alive(doc)) {
+                    found.push(DocAddress::new(ord as u32, doc));
+                }
+                doc = postings.advance();
+            }
+        }
+    }
     found.sort_unstable();
+    found.dedup();
     Ok(found)
 }
 

@@ -142,6 +142,8 @@ pub struct Found<'a> {
     top: Vec<(Score, DocAddress)>,
     /// The ids folded into each hit of `top` (empty unless folding).
     folded: Vec<Vec<String>>,
+    /// The stored documents of `top` that folding has read already.
+    docs: Vec<TantivyDocument>,
     offset: usize,
     searcher: tantivy::Searcher,
     highlighter: Highlighter,
@@ -170,9 +172,10 @@ impl Found<'_> {
     pub fn hits(&mut self) -> impl Iterator<Item = Result<Hit>> + '_ {
         let top = std::mem::take(&mut self.top);
         let mut folded = std::mem::take(&mut self.folded).into_iter();
+        let mut docs = std::mem::take(&mut self.docs).into_iter();
         top.into_iter().enumerate().map(move |(i, (score, addr))| {
             let duplicates = folded.next().unwrap_or_default();
-            self.hit(self.offset + i + 1, score, addr, duplicates)
+            self.hit(self.offset + i + 1, score, addr, duplicates, docs.next())
         })
     }
 
@@ -182,11 +185,15 @@ impl Found<'_> {
         score: Score,
         addr: DocAddress,
         duplicates: Vec<String>,
+        read: Option<TantivyDocument>,
     ) -> Result<Hit> {
-        let tdoc: TantivyDocument = self
-            .searcher
-            .doc(addr)
-            .context("cannot read a document from the index")?;
+        let tdoc: TantivyDocument = match read {
+            Some(d) => d,
+            None => self
+                .searcher
+                .doc(addr)
+                .context("cannot read a document from the index")?,
+        };
         let doc = self.ix.fields.read(&tdoc);
         let hl = &mut self.highlighter;
         let snippet = hl.snippet(&doc.body, self.req.snippet_chars, self.req.fragments);
@@ -241,6 +248,7 @@ pub fn find_in<'a>(ix: &'a NewsIndex, searcher: Searcher, req: &'a Request) -> R
         },
         top: ranked.top,
         folded: ranked.folded,
+        docs: ranked.docs,
         offset: page.offset,
         searcher,
         highlighter: Highlighter::new(&root),
@@ -307,6 +315,8 @@ impl Page {
 struct Ranked {
     top: Vec<(Score, DocAddress)>,
     folded: Vec<Vec<String>>,
+    /// The stored documents of `top` already read (by folding), in order.
+    docs: Vec<TantivyDocument>,
     total_hits: usize,
     total_articles: usize,
     unit: Unit,
@@ -327,6 +337,7 @@ fn rank(searcher: &Searcher, q: &dyn Query, req: &Request, page: Page) -> Result
     Ok(Ranked {
         top,
         folded: Vec::new(),
+        docs: Vec::new(),
         total_hits: total,
         total_articles: total,
         unit: Unit::Articles,
@@ -393,7 +404,7 @@ fn rank_folded(
         depth = depth.saturating_mul(4).min(docs);
         top = top_and_counts(searcher, q, req, at(depth), None)?.0;
     };
-    let shown = groups.get(page.offset..).unwrap_or_default();
+    let shown: Vec<dedup::Group> = groups.into_iter().skip(page.offset).collect();
     let folded = shown
         .iter()
         .map(|g| dedup::ids(searcher, g.members.iter().copied()))
@@ -401,6 +412,7 @@ fn rank_folded(
     Ok(Ranked {
         top: shown.iter().map(|g| top[g.leader]).collect(),
         folded,
+        docs: shown.into_iter().map(|g| g.doc).collect(),
         total_hits: total,
         total_articles: total,
         unit: Unit::Articles,
