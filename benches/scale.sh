@@ -32,6 +32,9 @@
 #   query is `MATCH … ORDER BY rank LIMIT 10` with snippet(); FTS5 cannot
 #   facet, so its "every article" row is `count(*)` over the table), and
 #   Xapian (omindex, `quest -o and -m 10`) for FACTOR ≤ XAPIAN_MAX;
+# - the process-spawn floor: a do-nothing Rust binary built with the same
+#   profile (rustc, if there), timed like a search; the query moonshot is
+#   newsidx's search median within 1.5x of it at 1x;
 # - one table per size, the issue's targets ticked, then the growth between
 #   sizes. Each size's indexes are deleted before the next one, the corpora
 #   at the end (unless --corpora).
@@ -98,6 +101,23 @@ ensure python3 python3 || die "python3 is required (for scale-gen.py)"
 pick_peers "sqlite xapian" -- $PEERS
 
 BIN=$(install_newsidx "$WORK/bin" "${NEWSIDX:-}") || exit 2
+
+# The process-spawn floor of the query moonshot: a do-nothing Rust binary
+# built as newsidx's release profile builds (opt-level 3, fat LTO, one
+# codegen unit; linked -no-pie on Linux, like newsidx: see src/build.rs).
+FLOOR=""
+build_floor() {
+    local link=()
+    [[ $(uname -s) == Linux ]] && link=(-C link-arg=-no-pie)
+    echo 'fn main() {}' >"$WORK/floor.rs"
+    if command -v rustc >/dev/null 2>&1 &&
+        rustc --edition 2021 -C opt-level=3 -C lto=fat -C codegen-units=1 "${link[@]}" \
+            -o "$WORK/bin/floor" "$WORK/floor.rs" 2>"$WORK/cmd.err"; then
+        FLOOR=$WORK/bin/floor
+    else
+        log "no spawn floor (rustc missing or failed): the moonshot is not measured"
+    fi
+}
 
 bytes_of() { find "$1" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}'; }
 mib() { awk -v b="$1" 'BEGIN {printf "%.1f", b / 1048576}'; }
@@ -212,6 +232,7 @@ qcmd() {
         newsidx.) printf "%s search '%s' --index %s/ix" "$BIN" "${Q_NEWSIDX[$q]}" "$dir" ;;
         newsidx.facets) printf "%s search '%s' --index %s/ix %s" "$BIN" "${Q_NEWSIDX[$q]}" "$dir" "${FACETS[*]}" ;;
         newsidx.all) printf "%s search '*' --index %s/ix --facet country" "$BIN" "$dir" ;;
+        floor.) printf "%s" "$FLOOR" ;;
         sqlite.) printf "sqlite3 -readonly %s/fts.db '.read %s/fts-%s.sql'" "$dir" "$WORK" "$q" ;;
         sqlite.all) printf "sqlite3 -readonly %s/fts.db '.read %s/fts-all.sql'" "$dir" "$WORK" ;;
         xapian.) printf "quest -d %s/db -o and -m 10 '%s'" "$dir" "${Q_FTS[$q]}" ;;
@@ -313,6 +334,10 @@ print_size() { # print_size FACTOR
     row "\`*\` --facet country ms, max" all_max f1
     row "\`*\` --facet country CPU ms" all_cpu f1
     row "peak RSS search MiB" srss f1
+    if [[ -n ${R[floor.plain_med]:-} ]]; then
+        echo
+        echo "spawn floor (a do-nothing Rust binary, same profile): median $(f1 "${R[floor.plain_med]}") ms, max $(f1 "${R[floor.plain_max]}") ms; newsidx's search median ÷ floor: $(ratio "${R[newsidx.plain_med]:-}" "${R[floor.plain_med]}") plain, $(ratio "${R[newsidx.facets_med]:-}" "${R[floor.plain_med]}") with facets and timeline"
+    fi
     targets "$f"
 }
 
@@ -342,6 +367,8 @@ targets() { # targets FACTOR: the issue's targets (set for 2 M articles) at this
     check "search max ≤ 50 ms, facets and timeline included ($(f1 "$worst_max") ms)" "$(cond "$worst_max" "<=" 50)"
     check "\`*\` --facet country ≤ 200 ms (median $(f1 "${R[newsidx.all_med]:-}") ms, max $(f1 "${R[newsidx.all_max]:-}") ms)" "$(cond "${R[newsidx.all_max]:-}" "<=" 200)"
     check "unchanged re-index ≤ 5% of a full index ($(f1 "${R[newsidx.reidx_pct]:-}")%)" "$(cond "${R[newsidx.reidx_pct]:-}" "<=" 5)"
+    ((f == 1)) && check "query moonshot: search median with facets and timeline ≤ 1.5× the spawn floor ($(ratio "${R[newsidx.facets_med]:-}" "${R[floor.plain_med]:-}")×)" \
+        "$(cond "${R[newsidx.facets_med]:-}" "<=" "${R[floor.plain_med]:+1.5 * ${R[floor.plain_med]}}")"
     have_peer sqlite || return 0
     local m n s label
     # newsidx's metric:SQLite's metric:what it is
@@ -380,7 +407,7 @@ growth() {
 
 GENERATED=()   # corpora this run started to write
 cleanup() {
-    rm -rf "$WORK/index-newsidx" "$WORK/index-sqlite" "$WORK/index-xapian" "$WORK"/{t,times,cpus,hf.json,hf.err,cmd.err} "$WORK"/fts-*.sql
+    rm -rf "$WORK/index-newsidx" "$WORK/index-sqlite" "$WORK/index-xapian" "$WORK"/{t,times,cpus,hf.json,hf.err,cmd.err,floor.rs} "$WORK"/fts-*.sql
     local dir f
     if [[ ${KEEP_CORPUS:-0} != 1 ]]; then
         for f in $FACTORS; do
@@ -407,6 +434,7 @@ one_size() { # one_size FACTOR
     sleep 2
     reindex_newsidx
     search_tool newsidx
+    [[ -z $FLOOR ]] || run_set floor plain floor
     for tool in $ACTIVE; do
         [[ $tool == xapian ]] && ((f > XAPIAN_MAX)) && continue
         index_tool "$tool" && search_tool "$tool"
@@ -421,6 +449,7 @@ one_size() { # one_size FACTOR
 
 export -f fts_index xapian_index
 mkdir -p "$WORK" "$CORPORA"
+build_floor
 write_sql
 echo "# newsidx at scale: $CORPUS_IN × ($FACTORS); $(nproc) cores; newsidx $("$BIN" --version 2>/dev/null | head -1)"
 echo "# whole processes; hyperfine $RUNS runs after $WARMUP warm-up per query; medians and maxima over every run of the query set"

@@ -64,7 +64,7 @@ fn layout(title: &str, p: &Params, main: Markup) -> Markup {
 }
 
 fn syntax_help() -> Markup {
-    const ROWS: [(&str, &str); 11] = [
+    const ROWS: [(&str, &str); 12] = [
         ("rare earth", "both words (AND)"),
         ("\"rare earth\"", "the phrase (also finds \"rare earths\")"),
         (
@@ -84,6 +84,10 @@ fn syntax_help() -> Markup {
         ("fuku*", "prefix"),
         ("date:2011-03", "a year, month or day"),
         ("*", "every article (with filters)"),
+        (
+            "similar:energy/a.txt",
+            "articles like that one (at the start; more words narrow it)",
+        ),
         ("-china", "without the word"),
     ];
     html! {

@@ -4,6 +4,7 @@
 //! same resolution the CLI's flags get, and writes them back as links that
 //! change one thing (a filter toggled, another page). Pure: no index.
 
+use crate::search::batch::split_like;
 use crate::search::build::Filters;
 use crate::search::facets::Facet;
 use crate::search::query::{COUNTRY_HINT, flag_date, resolve_country};
@@ -206,7 +207,32 @@ impl Params {
                 _ => {}
             }
         }
+        p.take_similar()?;
         Ok(p)
+    }
+
+    /// `similar:ID` at the head of the query box, read as the CLI reads it
+    /// (`search 'similar:ID rest'`): the article to be like, as `like=`,
+    /// and the rest of the query, if any. The page then shows the article
+    /// as a filter chip that can be taken off.
+    fn take_similar(&mut self) -> Result<(), ParamError> {
+        let (Some(id), rest) = split_like(&self.q) else {
+            return Ok(());
+        };
+        if id.is_empty() {
+            return Err(err(
+                "q: similar: needs an article id, as the results list them (similar:energy/a.txt)",
+            ));
+        }
+        if self.like.is_some() {
+            return Err(err(
+                "give the article either as similar:ID in the query or as like=, not both",
+            ));
+        }
+        self.like = Some(id);
+        // Nothing (or `*`) after the id: the article alone, as `like=`.
+        self.q = if rest == "*" { String::new() } else { rest };
+        Ok(())
     }
 
     /// Whether there is anything to search for (else the page shows the
@@ -483,6 +509,26 @@ mod tests {
             p.csv_url(),
             format!("/api/search?like=energy%2Fa.txt&format=csv&limit={MAX_LIMIT}")
         );
+        // `similar:ID` in the query box is `like=ID` (and the rest).
+        let s = Params::parse("q=+similar%3Aenergy%2Fa.txt").unwrap();
+        assert_eq!(
+            (s.q.as_str(), s.like.as_deref()),
+            ("", Some("energy/a.txt"))
+        );
+        assert_eq!(s.request(true).unwrap().query, "*");
+        assert_eq!(s.url(), "/?like=energy%2Fa.txt");
+        let s = Params::parse("q=similar%3Ab.txt+japan+trade&country=JP").unwrap();
+        assert_eq!(
+            (s.q.as_str(), s.like.as_deref()),
+            ("japan trade", Some("b.txt"))
+        );
+        let e = |q: &str| Params::parse(q).err().map(|e| e.0).unwrap_or_default();
+        assert!(e("q=similar%3A").contains("needs an article id"));
+        assert!(e("q=similar%3A+japan").contains("needs an article id"));
+        assert!(e("q=similar%3Aa.txt&like=b.txt").contains("not both"));
+        // Only at the head, as the CLI: elsewhere it is a field the query
+        // parser judges.
+        assert_eq!(Params::parse("q=japan+similar%3Aa").unwrap().like, None);
         let csv = Params::parse("q=x&facet=country&timeline=1&format=csv").unwrap();
         let r = csv.request(false).unwrap();
         assert!(csv.csv && r.facets.is_empty() && !r.timeline);

@@ -610,6 +610,55 @@ fn suggestions_similar_stories_and_csv_as_the_cli_gives_them() {
     assert!(page.body.contains("like: science/"), "{}", page.body);
     assert_eq!(s.get("/api/search?like=nope.txt").status, 400);
 
+    // `similar:ID` in the query box and the API's `q`, as the CLI reads it
+    // in its query: the same JSON, alone or with more words.
+    for q in [format!("similar:{FUKU}"), format!("similar:{FUKU} reactor")] {
+        let api = s.json(
+            &format!("/api/search?q={}&limit=5", q.replace(' ', "+")),
+            200,
+        );
+        assert_schema("search-output.schema.json", &api);
+        assert!(!api["hits"].as_array().expect("hits").is_empty(), "{api:#}");
+        let cli = cli_json(
+            &ix,
+            &[
+                "search",
+                &q,
+                "--format",
+                "json",
+                "-n",
+                "5",
+                "--duplicates",
+                "show",
+            ],
+        );
+        assert_eq!(without_took(api), without_took(cli), "{q}");
+    }
+    // The page: the article as a chip that can be taken off, and its
+    // similar stories as hits.
+    let page = s.get(&format!("/?q=similar%3A{}", FUKU.replace('/', "%2F")));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("like: science/"), "{}", page.body);
+    assert!(
+        page.body.contains(&format!("href=\"/doc/{}", want[0])),
+        "{}",
+        page.body
+    );
+    // An id that is missing or unknown, or given twice, is a 400 that says so.
+    let r = s.json("/api/search?q=similar:", 400);
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("needs an article id")),
+        "{r:#}"
+    );
+    assert_eq!(s.get("/api/search?q=similar:nope.txt").status, 400);
+    let r = s.json(&format!("/api/search?q=similar:{FUKU}&like={FUKU}"), 400);
+    assert!(r.to_string().contains("not both"), "{r:#}");
+    let page = s.get("/?q=similar%3Anope.txt");
+    assert_eq!(page.status, 400);
+    assert!(page.body.contains("nope.txt"), "{}", page.body);
+
     // CSV of the current search: the bytes `search --format csv` prints,
     // as a download; the page links it with its filters.
     let r = s.get("/api/search?q=nuclear&country=JP&sort=date&format=csv&limit=1000");
