@@ -228,9 +228,10 @@ static KEPT: OnceLock<RwLock<HashMap<(SegmentId, Facet), Values>>> = OnceLock::n
 
 /// Columns with more values than this are read for each search as before.
 const KEEP_MAX_VALUES: usize = 100_000;
-/// Segments and facets kept at most; past that the memory starts over
-/// (segments merged away leave their entries behind).
-const KEEP_MAX_ENTRIES: usize = 256;
+/// Values kept at most, over all segments and facets (a few tens of MB at
+/// worst); past that the memory starts over, which also drops the entries
+/// of segments merged away.
+const KEEP_MAX_TOTAL: usize = 500_000;
 
 /// From now on, keep each segment's facet values in memory once read, so
 /// that a later search counting the same facet reads no dictionary block
@@ -260,7 +261,8 @@ fn kept_values(segment: SegmentId, facet: Facet, col: &StrColumn) -> Option<Valu
     }
     let values = Arc::new(values);
     let mut kept = kept.write().ok()?;
-    if kept.len() >= KEEP_MAX_ENTRIES {
+    let total: usize = kept.values().map(|v| v.len()).sum();
+    if total + values.len() > KEEP_MAX_TOTAL {
         kept.clear();
     }
     kept.insert((segment, facet), Arc::clone(&values));
