@@ -183,6 +183,10 @@ pub struct PushArgs {
     /// Largest _bulk request, in MiB
     #[arg(long, value_name = "MIB", default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=90))]
     pub batch_mib: u64,
+    /// _bulk requests sent at once (the cluster indexes one while the next
+    /// is sent)
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=16))]
+    pub in_flight: u64,
     /// Skip files larger than this (e.g. 16M, 512K)
     #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
     pub max_file_size: u64,

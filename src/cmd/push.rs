@@ -36,6 +36,7 @@ pub fn run(a: PushArgs) -> Result<Outcome> {
         },
         follow_links: a.follow_links,
         batch_bytes: (a.batch_mib as usize) << 20,
+        in_flight: a.in_flight as usize,
     };
     let summary = push::push(&client, &corpus, &settings)?;
     match a.format {

@@ -10,7 +10,7 @@
 use anyhow::{Context, Result, anyhow, bail};
 use base64::Engine;
 use serde_json::Value;
-use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 /// The default remote when `--remote`/`--to` is not given.
@@ -32,7 +32,8 @@ pub struct Client {
     /// Node addresses without a trailing '/'; a request goes to `nodes[current]`
     /// and moves on to the next one when a node cannot be reached.
     nodes: Vec<String>,
-    current: Cell<usize>,
+    /// (Shared by the threads sending `_bulk` requests at once.)
+    current: AtomicUsize,
     auth: Option<String>,
 }
 
@@ -105,14 +106,14 @@ impl Client {
         Ok(Client {
             agent,
             nodes,
-            current: Cell::new(0),
+            current: AtomicUsize::new(0),
             auth,
         })
     }
 
     /// The node requests go to now (for messages).
     pub fn node(&self) -> &str {
-        &self.nodes[self.current.get() % self.nodes.len()]
+        &self.nodes[self.current.load(Ordering::Relaxed) % self.nodes.len()]
     }
 
     /// Send a JSON body (or none) and read the JSON answer. Retries, with
@@ -136,6 +137,7 @@ impl Client {
         let mut last = String::new();
         let mut unreachable = 0;
         for attempt in 1..=ATTEMPTS {
+            let at = self.current.load(Ordering::Relaxed);
             match self.once(method, path, body, content_type) {
                 Ok(r) if r.status == 429 || r.status >= 500 => last = r.reason(),
                 Ok(r) => return Ok(r),
@@ -148,8 +150,14 @@ impl Client {
                     if unreachable >= 3 * self.nodes.len() {
                         return Err(e);
                     }
-                    self.current
-                        .set((self.current.get() + 1) % self.nodes.len());
+                    // Another thread may have moved on already: one step
+                    // from where this request went.
+                    let _ = self.current.compare_exchange(
+                        at,
+                        (at + 1) % self.nodes.len(),
+                        Ordering::Relaxed,
+                        Ordering::Relaxed,
+                    );
                 }
             }
             if attempt < ATTEMPTS {

@@ -28,11 +28,12 @@ use crate::corpus::{Entry, Reason, Skip, read};
 use crate::document::NewsDoc;
 use crate::model::Model;
 use crate::pipeline;
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Attempts at sending a document the cluster refused for a passing reason
@@ -53,6 +54,8 @@ pub struct Settings {
     pub follow_links: bool,
     /// Bytes of `_bulk` body per request (the cluster refuses over 100 MB).
     pub batch_bytes: usize,
+    /// `_bulk` requests sent at once.
+    pub in_flight: usize,
 }
 
 impl Default for Settings {
@@ -64,6 +67,7 @@ impl Default for Settings {
             pipeline: pipeline::Options::default(),
             follow_links: false,
             batch_bytes: 8 << 20,
+            in_flight: 2,
         }
     }
 }
@@ -130,7 +134,67 @@ pub fn push(client: &Client, corpus: &Path, s: &Settings) -> Result<Summary> {
 
     // Walk, settling what needs reading from the remote state alone.
     let (jobs, met) = plan(corpus, s, &remote, &mut summary);
-    let mut bulk = Bulk::new(client, &s.name, s.batch_bytes);
+    // Full batches go to `in_flight` threads that send them, so the
+    // cluster indexes one batch while the next is sent or built.
+    let (batch_tx, batch_rx) = crossbeam_channel::bounded::<Batch>(0);
+    let stop = AtomicBool::new(false);
+    let counts = std::thread::scope(|scope| -> Result<Counts> {
+        let senders: Vec<_> = (0..s.in_flight.max(1))
+            .map(|_| {
+                let (rx, stop) = (batch_rx.clone(), &stop);
+                scope.spawn(move || -> Result<Counts> {
+                    let mut c = Counts::default();
+                    for batch in rx {
+                        if let Err(e) = send_batch(client, &s.name, batch, &mut c) {
+                            stop.store(true, Ordering::Relaxed);
+                            return Err(e);
+                        }
+                    }
+                    Ok(c)
+                })
+            })
+            .collect();
+        drop(batch_rx);
+        let mut bulk = Bulk::new(batch_tx, s.batch_bytes, &stop);
+        let built = build(&mut bulk, s, jobs, met, &mut remote, &mut summary, start_ns)
+            .and_then(|()| bulk.flush());
+        drop(bulk);
+        let mut counts = Counts::default();
+        let mut failure = None;
+        for h in senders {
+            match h.join() {
+                Ok(Ok(c)) => counts.add(&c),
+                Ok(Err(e)) => {
+                    failure.get_or_insert(e);
+                }
+                Err(_) => {
+                    failure.get_or_insert(anyhow!("a thread sending documents failed"));
+                }
+            }
+        }
+        // A sender's error is the cause of the builder's.
+        match (failure, built) {
+            (Some(e), _) | (None, Err(e)) => Err(e),
+            (None, Ok(())) => Ok(counts),
+        }
+    })?;
+    finish(client, &s.name, &counts, &mut summary)?;
+    summary.elapsed_ms = start.elapsed().as_millis() as u64;
+    Ok(summary)
+}
+
+/// Queue the deletes of files gone and the documents of files new or
+/// changed (read and parsed on worker threads) into `bulk`.
+#[allow(clippy::too_many_arguments)]
+fn build(
+    bulk: &mut Bulk<'_>,
+    s: &Settings,
+    jobs: Vec<Entry>,
+    met: HashSet<String>,
+    remote: &mut HashMap<String, RemoteFile>,
+    summary: &mut Summary,
+    start_ns: i64,
+) -> Result<()> {
     // Files gone from the corpus.
     let gone: Vec<String> = remote
         .keys()
@@ -145,7 +209,7 @@ pub fn push(client: &Client, corpus: &Path, s: &Settings) -> Result<Summary> {
         }
     }
 
-    // Read and parse on worker threads; this thread sends.
+    // Read and parse on worker threads; this thread makes the batches.
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -183,24 +247,21 @@ pub fn push(client: &Client, corpus: &Path, s: &Settings) -> Result<Summary> {
         drop(job_rx);
         for (entry, r) in out_rx {
             let old = remote.remove(&entry.rel);
-            apply(&mut bulk, &mut summary, entry, r, old, start_ns)?;
+            apply(bulk, summary, entry, r, old, start_ns)?;
         }
         Ok(())
     })?;
-    finish(client, &s.name, bulk, &mut summary)?;
-    summary.elapsed_ms = start.elapsed().as_millis() as u64;
-    Ok(summary)
+    Ok(())
 }
 
-/// The last batch sent, the counts taken, the remote index refreshed so
-/// that searches see the push, and its document count read back.
-fn finish(client: &Client, name: &str, mut bulk: Bulk, summary: &mut Summary) -> Result<()> {
-    bulk.flush()?;
-    summary.sent = bulk.sent;
-    summary.deleted = bulk.deleted;
-    summary.failed = bulk.failed;
-    summary.bytes_sent = bulk.bytes;
-    summary.bulk_requests = bulk.requests;
+/// The counts taken, the remote index refreshed so that searches see the
+/// push, and its document count read back.
+fn finish(client: &Client, name: &str, counts: &Counts, summary: &mut Summary) -> Result<()> {
+    summary.sent = counts.sent;
+    summary.deleted = counts.deleted;
+    summary.failed = counts.failed;
+    summary.bytes_sent = counts.bytes;
+    summary.bulk_requests = counts.requests;
 
     let refresh = client.json(Method::Post, &format!("/{}/_refresh", name), None)?;
     if !refresh.ok() {
@@ -471,16 +532,34 @@ fn number(v: &Value) -> Option<i128> {
         .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
 }
 
-/// `_bulk` bodies under a size limit, sent as they fill, with per-document
-/// results: passing failures retried, lasting ones reported and counted.
+/// `_bulk` bodies under a size limit, handed to the sending threads as they
+/// fill.
 struct Bulk<'a> {
-    client: &'a Client,
-    name: String,
+    tx: crossbeam_channel::Sender<Batch>,
     limit: usize,
     body: Vec<u8>,
-    /// Per operation in `body`: the id, whether it is a delete, and for an
-    /// index its file (for messages) and source line.
     ops: Vec<Op>,
+    /// Set by a sending thread that failed: stop building.
+    stop: &'a AtomicBool,
+}
+
+/// One `_bulk` request's body and its operations, in order.
+struct Batch {
+    body: Vec<u8>,
+    ops: Vec<Op>,
+}
+
+struct Op {
+    id: String,
+    /// The action line, and for an index its source line.
+    lines: Vec<u8>,
+    /// `None` for a delete; for an index its file (for messages).
+    file: Option<String>,
+}
+
+/// What the sending threads counted.
+#[derive(Default)]
+struct Counts {
     sent: u64,
     deleted: u64,
     failed: u64,
@@ -488,33 +567,31 @@ struct Bulk<'a> {
     requests: u64,
 }
 
-struct Op {
-    id: String,
-    /// `None` for a delete; the action and source lines for an index.
-    lines: Vec<u8>,
-    file: Option<String>,
+impl Counts {
+    fn add(&mut self, o: &Counts) {
+        self.sent += o.sent;
+        self.deleted += o.deleted;
+        self.failed += o.failed;
+        self.bytes += o.bytes;
+        self.requests += o.requests;
+    }
 }
 
 impl<'a> Bulk<'a> {
-    fn new(client: &'a Client, name: &str, limit: usize) -> Bulk<'a> {
+    fn new(tx: crossbeam_channel::Sender<Batch>, limit: usize, stop: &'a AtomicBool) -> Bulk<'a> {
         Bulk {
-            client,
-            name: name.to_string(),
+            tx,
             limit: limit.max(1),
             body: Vec::new(),
             ops: Vec::new(),
-            sent: 0,
-            deleted: 0,
-            failed: 0,
-            bytes: 0,
-            requests: 0,
+            stop,
         }
     }
 
     fn index(&mut self, id: &str, file: &str, src: &Value) -> Result<()> {
         let mut lines = json!({ "index": { "_id": id } }).to_string().into_bytes();
         lines.push(b'\n');
-        lines.extend_from_slice(src.to_string().as_bytes());
+        serde_json::to_writer(&mut lines, src)?;
         lines.push(b'\n');
         self.add(Op {
             id: id.to_string(),
@@ -542,79 +619,99 @@ impl<'a> Bulk<'a> {
         Ok(())
     }
 
+    /// Hand the batch so far to a sending thread (waiting for one to be
+    /// free).
     fn flush(&mut self) -> Result<()> {
-        let mut ops = std::mem::take(&mut self.ops);
-        let mut body = std::mem::take(&mut self.body);
-        let mut wait = Duration::from_millis(200);
-        for attempt in 1..=ITEM_ATTEMPTS {
-            if ops.is_empty() {
-                return Ok(());
-            }
-            self.requests += 1;
-            self.bytes += body.len() as u64;
-            let reply = self
-                .client
-                .send(
-                    Method::Post,
-                    &format!("/{}/_bulk", self.name),
-                    Some(&body),
-                    "application/x-ndjson",
-                )
-                .context("cannot send documents")?;
-            if !reply.ok() {
-                bail!(
-                    "the cluster refused a batch of documents: {}",
-                    reply.reason()
-                );
-            }
-            let empty = Vec::new();
-            let items = reply.body["items"].as_array().unwrap_or(&empty);
-            if items.len() != ops.len() {
-                bail!(
-                    "the cluster answered {} results for {} documents",
-                    items.len(),
-                    ops.len()
-                );
-            }
-            let mut retry = Vec::new();
-            for (op, item) in ops.into_iter().zip(items) {
-                let r = item
-                    .as_object()
-                    .and_then(|o| o.values().next())
-                    .cloned()
-                    .unwrap_or(Value::Null);
-                let status = r["status"].as_u64().unwrap_or(0);
-                match (op.file.is_some(), status) {
-                    (true, 200..=299) => self.sent += 1,
-                    (false, 200..=299) => self.deleted += 1,
-                    // Already gone: what a delete wanted.
-                    (false, 404) => {}
-                    (_, 429) | (_, 500..) if attempt < ITEM_ATTEMPTS => retry.push(op),
-                    _ => {
-                        self.failed += 1;
-                        let why = r["error"]["reason"]
-                            .as_str()
-                            .unwrap_or("no reason given")
-                            .to_string();
-                        let what = if op.file.is_some() { "index" } else { "delete" };
-                        eprintln!(
-                            "newsidx: {}: the cluster refused to {what} it (HTTP {status}: {})",
-                            crate::render::sanitize(&op.id, true),
-                            crate::render::sanitize(&why, true)
-                        );
-                    }
-                }
-            }
-            if retry.is_empty() {
-                return Ok(());
-            }
-            std::thread::sleep(wait);
-            wait *= 2;
-            body = retry.iter().flat_map(|o| o.lines.iter().copied()).collect();
-            ops = retry;
+        if self.stop.load(Ordering::Relaxed) {
+            bail!("sending documents failed");
+        }
+        if self.ops.is_empty() {
+            return Ok(());
+        }
+        let batch = Batch {
+            body: std::mem::take(&mut self.body),
+            ops: std::mem::take(&mut self.ops),
+        };
+        if self.tx.send(batch).is_err() {
+            bail!("sending documents failed");
         }
         Ok(())
     }
+}
+
+/// Send one batch; documents refused for a passing reason (429, 5xx, a
+/// shard moving) are sent again, with growing waits, and those refused for
+/// good are reported and counted.
+fn send_batch(client: &Client, name: &str, batch: Batch, c: &mut Counts) -> Result<()> {
+    let Batch { mut body, mut ops } = batch;
+    let mut wait = Duration::from_millis(200);
+    for attempt in 1..=ITEM_ATTEMPTS {
+        if ops.is_empty() {
+            return Ok(());
+        }
+        c.requests += 1;
+        c.bytes += body.len() as u64;
+        let reply = client
+            .send(
+                Method::Post,
+                &format!("/{name}/_bulk"),
+                Some(&body),
+                "application/x-ndjson",
+            )
+            .context("cannot send documents")?;
+        if !reply.ok() {
+            bail!(
+                "the cluster refused a batch of documents: {}",
+                reply.reason()
+            );
+        }
+        let empty = Vec::new();
+        let items = reply.body["items"].as_array().unwrap_or(&empty);
+        if items.len() != ops.len() {
+            bail!(
+                "the cluster answered {} results for {} documents",
+                items.len(),
+                ops.len()
+            );
+        }
+        let mut retry = Vec::new();
+        for (op, item) in ops.into_iter().zip(items) {
+            let r = item
+                .as_object()
+                .and_then(|o| o.values().next())
+                .cloned()
+                .unwrap_or(Value::Null);
+            let status = r["status"].as_u64().unwrap_or(0);
+            match (op.file.is_some(), status) {
+                (true, 200..=299) => c.sent += 1,
+                (false, 200..=299) => c.deleted += 1,
+                // Already gone: what a delete wanted.
+                (false, 404) => {}
+                (_, 429) | (_, 500..) if attempt < ITEM_ATTEMPTS => retry.push(op),
+                _ => {
+                    c.failed += 1;
+                    let why = r["error"]["reason"]
+                        .as_str()
+                        .unwrap_or("no reason given")
+                        .to_string();
+                    let what = if op.file.is_some() { "index" } else { "delete" };
+                    eprintln!(
+                        "newsidx: {}: the cluster refused to {what} it (HTTP {status}: {})",
+                        crate::render::sanitize(&op.id, true),
+                        crate::render::sanitize(&why, true)
+                    );
+                }
+            }
+        }
+        if retry.is_empty() {
+            return Ok(());
+        }
+        std::thread::sleep(wait);
+        wait *= 2;
+        body = retry.iter().flat_map(|o| o.lines.iter().copied()).collect();
+        ops = retry;
+    }
+    Ok(())
 }
 
 /// Nanoseconds since the Unix epoch.

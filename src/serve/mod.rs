@@ -76,6 +76,8 @@ pub struct App {
 impl App {
     pub fn new(ix: NewsIndex, loopback: bool, config: &Config) -> Result<Arc<App>> {
         let reader = ix.reader_with(ReloadPolicy::OnCommitWithDelay)?;
+        // Every search counts facets: their values are read once.
+        search::facets::keep_values();
         let (tx, rx) = bounded::<Box<dyn FnOnce() + Send>>(config.workers * 16);
         for i in 0..config.workers {
             let rx = rx.clone();
