@@ -59,8 +59,8 @@ pub struct Tallied {
 }
 
 pub struct SegmentTally {
-    /// Per facet: the column, counts by value ordinal, and the values by
-    /// ordinal when they are kept (see [`keep_values`]).
+    /// Per facet: the column, counts by value ordinal, and its values and
+    /// documents' ordinals when they are kept (see [`keep_values`]).
     columns: Vec<(Option<StrColumn>, Vec<u64>, Option<Values>)>,
     dates: Option<Column<DateTime>>,
     months: MonthCounter,
@@ -126,7 +126,7 @@ impl Collector for Tally {
             let n = col.as_ref().map_or(0, |c| c.num_terms());
             let values = col
                 .as_ref()
-                .and_then(|c| kept_values(reader.segment_id(), *f, c));
+                .and_then(|c| kept_values(reader.segment_id(), *f, c, reader.max_doc()));
             columns.push((col, vec![0u64; n], values));
         }
         let dates = if self.timeline {
@@ -168,8 +168,14 @@ impl SegmentCollector for SegmentTally {
     type Fruit = Tallied;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        for (col, counts, _) in &mut self.columns {
-            if let Some(col) = col {
+        for (col, counts, kept) in &mut self.columns {
+            if let Some(ords) = kept.as_ref().and_then(|k| k.ords_of(doc)) {
+                for &ord in ords {
+                    if let Some(c) = counts.get_mut(ord as usize) {
+                        *c += 1;
+                    }
+                }
+            } else if let Some(col) = col {
                 for ord in col.term_ords(doc) {
                     if let Some(c) = counts.get_mut(ord as usize) {
                         *c += 1;
@@ -186,8 +192,8 @@ impl SegmentCollector for SegmentTally {
         let mut facets = Vec::with_capacity(self.columns.len());
         for (col, counts, values) in self.columns {
             let mut m = HashMap::new();
-            if let Some(values) = values {
-                for (n, value) in counts.iter().zip(values.iter()) {
+            if let Some(kept) = values {
+                for (n, value) in counts.iter().zip(kept.values.iter()) {
                     if let (n @ 1.., Some(value)) = (*n, value) {
                         m.insert(value.to_string(), n);
                     }
@@ -216,9 +222,33 @@ impl SegmentCollector for SegmentTally {
     }
 }
 
-/// A facet column's values by ordinal (`None` for one that is not UTF-8,
-/// which is not counted).
-type Values = Arc<Vec<Option<Box<str>>>>;
+/// What is kept of a segment's facet column.
+type Values = Arc<Kept>;
+
+struct Kept {
+    /// The values by ordinal (`None` for one that is not UTF-8, which is
+    /// not counted).
+    values: Vec<Option<Box<str>>>,
+    /// Each document's value ordinals, `ords[starts[doc]..starts[doc + 1]]`
+    /// (read through the column, an optional index costs a rank search per
+    /// document: a tenth of a served search's CPU); both empty for a
+    /// segment of more than `KEEP_MAX_DOCS` documents.
+    starts: Vec<u32>,
+    ords: Vec<u32>,
+}
+
+impl Kept {
+    fn ords_of(&self, doc: DocId) -> Option<&[u32]> {
+        let d = doc as usize;
+        let (a, b) = (*self.starts.get(d)?, *self.starts.get(d + 1)?);
+        self.ords.get(a as usize..b as usize)
+    }
+
+    /// Numbers and values held, for the bound on memory.
+    fn size(&self) -> usize {
+        self.values.len() + self.starts.len() + self.ords.len()
+    }
+}
 
 /// Whether facet values are kept in memory once read ([`keep_values`]).
 static KEEP: AtomicBool = AtomicBool::new(false);
@@ -228,10 +258,12 @@ static KEPT: OnceLock<RwLock<HashMap<(SegmentId, Facet), Values>>> = OnceLock::n
 
 /// Columns with more values than this are read for each search as before.
 const KEEP_MAX_VALUES: usize = 100_000;
-/// Values kept at most, over all segments and facets (a few tens of MB at
-/// worst); past that the memory starts over, which also drops the entries
-/// of segments merged away.
-const KEEP_MAX_TOTAL: usize = 500_000;
+/// Segments with more documents than this keep only their values.
+const KEEP_MAX_DOCS: u32 = 1_000_000;
+/// Numbers and values kept at most, over all segments and facets (a few
+/// tens of MB at worst); past that the memory starts over, which also drops
+/// the entries of segments merged away.
+const KEEP_MAX_TOTAL: usize = 8_000_000;
 
 /// From now on, keep each segment's facet values in memory once read, so
 /// that a later search counting the same facet reads no dictionary block
@@ -243,9 +275,10 @@ pub fn keep_values() {
     KEEP.store(true, Ordering::Relaxed);
 }
 
-/// The values of `col`, facet `facet` of segment `segment`, when they are
-/// kept: read now if they were not yet.
-fn kept_values(segment: SegmentId, facet: Facet, col: &StrColumn) -> Option<Values> {
+/// The values and ordinals of `col`, facet `facet` of segment `segment`
+/// (of `max_doc` documents), when they are kept: read now if they were not
+/// yet.
+fn kept_values(segment: SegmentId, facet: Facet, col: &StrColumn, max_doc: u32) -> Option<Values> {
     if !KEEP.load(Ordering::Relaxed) || col.num_terms() > KEEP_MAX_VALUES {
         return None;
     }
@@ -259,10 +292,23 @@ fn kept_values(segment: SegmentId, facet: Facet, col: &StrColumn) -> Option<Valu
     while stream.advance() {
         values.push(std::str::from_utf8(stream.key()).ok().map(Box::from));
     }
-    let values = Arc::new(values);
+    let (mut starts, mut ords) = (Vec::new(), Vec::new());
+    if max_doc <= KEEP_MAX_DOCS {
+        starts.reserve(max_doc as usize + 1);
+        starts.push(0);
+        for doc in 0..max_doc {
+            ords.extend(col.term_ords(doc).map(|o| o as u32));
+            starts.push(u32::try_from(ords.len()).ok()?);
+        }
+    }
+    let values = Arc::new(Kept {
+        values,
+        starts,
+        ords,
+    });
     let mut kept = kept.write().ok()?;
-    let total: usize = kept.values().map(|v| v.len()).sum();
-    if total + values.len() > KEEP_MAX_TOTAL {
+    let total: usize = kept.values().map(|v| v.size()).sum();
+    if total + values.size() > KEEP_MAX_TOTAL {
         kept.clear();
     }
     kept.insert((segment, facet), Arc::clone(&values));
@@ -365,9 +411,14 @@ mod tests {
         for seg in searcher.segment_readers() {
             for f in [Facet::Country, Facet::Minister] {
                 let col = seg.fast_fields().str(f.column()).unwrap().unwrap();
-                let values = kept_values(seg.segment_id(), f, &col).expect("kept");
-                assert_eq!(values.len(), col.num_terms());
-                for (ord, v) in values.iter().enumerate() {
+                let kept = kept_values(seg.segment_id(), f, &col, seg.max_doc()).expect("kept");
+                assert_eq!(kept.values.len(), col.num_terms());
+                for doc in 0..seg.max_doc() {
+                    let ords: Vec<u32> = col.term_ords(doc).map(|o| o as u32).collect();
+                    assert_eq!(kept.ords_of(doc), Some(ords.as_slice()));
+                }
+                assert_eq!(kept.ords_of(seg.max_doc()), None);
+                for (ord, v) in kept.values.iter().enumerate() {
                     let mut s = String::new();
                     assert!(col.ord_to_str(ord as u64, &mut s).unwrap());
                     assert_eq!(v.as_deref(), Some(s.as_str()));
