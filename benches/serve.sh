@@ -42,7 +42,7 @@ command -v curl >/dev/null 2>&1 || { log "curl is missing"; exit 2; }
 
 "$NEWSIDX" serve --index "$INDEX" --bind 127.0.0.1:0 2>"$WORK/serve.err" &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 200); do
     ADDR=$(grep -o 'http://[^/]*' "$WORK/serve.err" | head -1 || true)
     [[ -n $ADDR ]] && break
