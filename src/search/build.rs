@@ -35,8 +35,20 @@ pub struct Filters {
 
 /// Build the tantivy query for `root` under `filters`.
 pub fn build(schema: &Schema, root: &Node, filters: &Filters) -> Result<Box<dyn Query>> {
+    let main = Builder { schema }
+        .node(root)?
+        .unwrap_or_else(|| Box::new(EmptyQuery));
+    filtered(schema, main, filters)
+}
+
+/// `main` with `filters` applied: only what they let through matches, and
+/// they add nothing to the score.
+pub fn filtered(
+    schema: &Schema,
+    main: Box<dyn Query>,
+    filters: &Filters,
+) -> Result<Box<dyn Query>> {
     let b = Builder { schema };
-    let main = b.node(root)?.unwrap_or_else(|| Box::new(EmptyQuery));
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if filters.since.is_some() || filters.until.is_some() {
         clauses.push((Occur::Must, b.date_range(filters.since, filters.until)?));

@@ -36,20 +36,19 @@ struct Scored<'m> {
     analyzer: TextAnalyzer,
 }
 
-/// `query` with the words of its best documents added, or `query` as it is
-/// when it finds nothing. `required`: the original query must still match
-/// (an AND search is reordered, not widened).
+/// `query` with the words of `feedback`'s best documents added (the same
+/// query, filtered), or `query` as it is when those are none. `required`:
+/// the original query must still match (an AND search is reordered, not
+/// widened).
 pub fn expand(
     searcher: &Searcher,
+    feedback: &dyn Query,
     query: Box<dyn Query>,
     required: bool,
 ) -> Result<Box<dyn Query>> {
     let model = Model::get();
     let docs = usize::try_from(model.expansion.docs).unwrap_or(usize::MAX);
-    let top = searcher.search(
-        query.as_ref(),
-        &TopDocs::with_limit(docs.max(1)).order_by_score(),
-    )?;
+    let top = searcher.search(feedback, &TopDocs::with_limit(docs.max(1)).order_by_score())?;
     let mut fields = scored_fields(searcher, model)?;
     let relevance = relevance_model(searcher, &mut fields, &top)?;
     let docs = searcher.num_docs().max(1) as f64;

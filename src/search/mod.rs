@@ -266,12 +266,18 @@ fn tantivy_query(
     req: &Request,
     root: &query::Node,
 ) -> Result<Box<dyn Query>> {
-    let q = build::build(&ix.index.schema(), root, &req.filters)?;
+    let schema = ix.index.schema();
+    let q = build::build(&schema, root, &req.filters)?;
     // An OR search is always reordered by feedback (schema/news.toml,
     // [expansion]); `--expand` also lets the added words find articles.
+    // The feedback comes from the filtered query's best articles; the
+    // filters then apply to the expanded query as a whole, so no added word
+    // brings in an article they leave out.
     let or = req.default_operator == DefaultOperator::Or;
     let q = if req.expand || or {
-        expand::expand(searcher, q, !(req.expand && or))?
+        let bare = build::build(&schema, root, &Filters::default())?;
+        let expanded = expand::expand(searcher, q.as_ref(), bare, !(req.expand && or))?;
+        build::filtered(&schema, expanded, &req.filters)?
     } else {
         q
     };

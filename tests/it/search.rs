@@ -641,3 +641,27 @@ fn timeline_counts_dated_hits_per_period() {
         .expect("runs");
     assert!(String::from_utf8_lossy(&text.stdout).contains("timeline (hits per"));
 }
+
+/// `--expand` widens an OR search with the words of its best articles, but
+/// never past the filters: every hit is still about the country asked for.
+#[test]
+fn expansion_keeps_to_the_filters() {
+    let ix = Indexed::sample();
+    let args = ["--default-operator", "or", "--country", "india", "-n", "50"];
+    let plain = ix.search_json("rare earth", &args);
+    let mut wide = args.to_vec();
+    wide.push("--expand");
+    let expanded = ix.search_json("rare earth", &wide);
+    assert!(
+        expanded["total_hits"].as_u64() >= plain["total_hits"].as_u64(),
+        "{expanded:#}"
+    );
+    for h in hits(&expanded) {
+        let countries = h["countries"].as_array().expect("countries");
+        assert!(
+            countries.iter().any(|c| c == "India"),
+            "{} is not about India: {countries:?}",
+            h["id"]
+        );
+    }
+}
