@@ -219,9 +219,27 @@ impl<'a> Words<'a> {
         (letters.chars().count() >= 2).then_some((letters, i))
     }
 
+    /// Where the next part of a compound starts when the part that ended at
+    /// `end` (the word going on at `next`) is followed by a hyphen between
+    /// two word characters; `None` when the word ends there (a possessive
+    /// ended it when `next` is past `end`).
+    fn hyphen_joins(&self, end: usize, next: usize) -> Option<usize> {
+        let text = self.text;
+        if next != end {
+            return None;
+        }
+        let (h, hw) = char_at(text, next)?;
+        if !is_hyphen(h) || !text[..next].chars().next_back().is_some_and(is_word_char) {
+            return None;
+        }
+        match char_at(text, next + hw) {
+            Some((c, _)) if is_word_char(c) => Some(next + hw),
+            _ => None,
+        }
+    }
+
     /// A compound (or a plain word) starting at byte `start`.
     fn compound(&mut self, start: usize) -> Option<Piece<'a>> {
-        let text = self.text;
         if let Some((letters, end)) = self.initials(start) {
             self.at = end;
             let position = self.position;
@@ -236,26 +254,30 @@ impl<'a> Words<'a> {
             });
         }
         let (first, mut next) = self.part(start);
+        let Some(mut from) = self.hyphen_joins(first.end, next) else {
+            // A plain word, nearly every word of a text: no lists to build.
+            self.at = next;
+            let position = self.position;
+            self.position += 1;
+            return Some(Piece {
+                start: first.start,
+                end: first.end,
+                position,
+                text: self.part_text(&first),
+                joined: false,
+                cjk: false,
+            });
+        };
         let mut parts = vec![first];
         // More parts while a hyphen joins two word characters.
         loop {
-            let last = &parts[parts.len() - 1];
-            if next != last.end {
-                break; // a possessive ended the word
-            }
-            let Some((h, hw)) = char_at(text, next) else {
-                break;
-            };
-            if !is_hyphen(h) || !text[..next].chars().next_back().is_some_and(is_word_char) {
-                break;
-            }
-            match char_at(text, next + hw) {
-                Some((c, _)) if is_word_char(c) => {
-                    let (p, n) = self.part(next + hw);
-                    parts.push(p);
-                    next = n;
-                }
-                _ => break,
+            let (p, n) = self.part(from);
+            let end = p.end;
+            parts.push(p);
+            next = n;
+            match self.hyphen_joins(end, next) {
+                Some(f) => from = f,
+                None => break,
             }
         }
         self.at = next;
