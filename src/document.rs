@@ -5,7 +5,7 @@
 
 use crate::article::{Article, Format};
 use crate::extract::{Extraction, MinisterRole};
-use crate::fingerprint::Fingerprint;
+use crate::fingerprint::Signature;
 use crate::render::ser_date;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -37,7 +37,7 @@ pub struct NewsDoc {
     /// The body's near-duplicate fingerprint (none for a short body):
     /// stored for folding, never printed.
     #[serde(skip)]
-    pub fingerprint: Option<Fingerprint>,
+    pub fingerprint: Option<Signature>,
 }
 
 /// Where a document's file is and what it looked like when read.
@@ -75,7 +75,7 @@ impl NewsDoc {
             size: 4,
             mtime: 0,
             hash: 0,
-            fingerprint: Fingerprint::of(body),
+            fingerprint: Signature::of(body),
         }
     }
 

@@ -1,5 +1,5 @@
 //! Near-duplicate fingerprints of article bodies: pure functions from text
-//! to a [`Fingerprint`], and the test that says whether two fingerprints are
+//! to a [`Signature`], and the test that says whether two fingerprints are
 //! near-duplicates. `index` stores them; `search::dedup` folds results
 //! with them. Nothing here knows tantivy.
 //!
@@ -80,19 +80,8 @@ const BYTES: usize = HASHES + 4 * NUMBER_WORDS + 4;
 /// byte).
 const BYTES_PER_VALUE: usize = 7;
 
-/// How many values [`Fingerprint::to_values`] gives.
+/// How many values [`Signature::to_values`] gives.
 pub const VALUES: usize = BYTES.div_ceil(BYTES_PER_VALUE);
-
-/// What indexing keeps of a body: the signature that decides whether two
-/// bodies are near-duplicates, and the band keys that find candidates.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Fingerprint {
-    pub signature: Signature,
-    /// The LSH band keys: two bodies sharing one are candidates. Each key
-    /// hashes its band's number with its values, so equal values in
-    /// different bands do not meet.
-    pub bands: [u64; BANDS],
-}
 
 /// The MinHash of a body (8 bits a value) and a sketch of its numbers.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -164,10 +153,10 @@ impl OnePermutation {
     }
 }
 
-impl Fingerprint {
-    /// The fingerprint of `body`, or `None` when it has fewer than
+impl Signature {
+    /// The signature of `body`, or `None` when it has fewer than
     /// [`MIN_WORDS`] words.
-    pub fn of(body: &str) -> Option<Fingerprint> {
+    pub fn of(body: &str) -> Option<Signature> {
         let mut minhash = OnePermutation::new();
         let mut numbers = [0u32; NUMBER_WORDS];
         let mut last = [0u64; SHINGLE];
@@ -189,20 +178,14 @@ impl Fingerprint {
         if n < MIN_WORDS {
             return None;
         }
-        let signature = Signature {
+        Some(Signature {
             minhash: minhash.finish().map(|m| m as u8),
             numbers,
             words: u32::try_from(n).unwrap_or(u32::MAX),
-        };
-        Some(Fingerprint {
-            bands: signature.bands(),
-            signature,
         })
     }
-}
 
-impl Signature {
-    /// The LSH band keys: each hashes its band's number with its values,
+    /// The LSH band keys: two bodies sharing one are candidates. Each hashes its band's number with its values,
     /// so equal values in different bands do not meet.
     pub fn bands(&self) -> [u64; BANDS] {
         std::array::from_fn(|band| {
@@ -375,7 +358,7 @@ mod tests {
         decision. Exporters said the move would make loans dearer for farmers.";
 
     fn sig(text: &str) -> Signature {
-        Fingerprint::of(text).unwrap().signature
+        Signature::of(text).unwrap()
     }
 
     fn words_of(text: &str) -> Vec<(u64, bool)> {
@@ -407,22 +390,22 @@ mod tests {
 
     #[test]
     fn same_text_same_fingerprint_whatever_the_layout() {
-        let a = Fingerprint::of(STORY).unwrap();
+        let a = sig(STORY);
         let reflowed = STORY.replace(", ", ",\n    ").to_uppercase();
-        let b = Fingerprint::of(&reflowed).unwrap();
+        let b = sig(&reflowed);
         assert_eq!(a, b);
-        assert!(a.signature.near_duplicate(&b.signature));
+        assert!(a.near_duplicate(&b));
     }
 
     #[test]
     fn a_corrected_copy_is_a_near_duplicate() {
-        let a = Fingerprint::of(STORY).unwrap();
+        let a = sig(STORY);
         let corrected = STORY.replace("Exporters said", "Exporters and importers said");
-        let b = Fingerprint::of(&corrected).unwrap();
-        let s = a.signature.similarity(&b.signature);
+        let b = sig(&corrected);
+        let s = a.similarity(&b);
         assert!((THRESHOLD..1.0).contains(&s), "{s}");
-        assert!(a.signature.near_duplicate(&b.signature));
-        assert!(a.bands.iter().any(|k| b.bands.contains(k)));
+        assert!(a.near_duplicate(&b));
+        assert!(a.bands().iter().any(|k| b.bands().contains(k)));
     }
 
     #[test]
@@ -478,8 +461,8 @@ mod tests {
 
     #[test]
     fn short_bodies_have_none() {
-        assert_eq!(Fingerprint::of("Qtly div 20 cts vs 20 cts prior"), None);
-        assert_eq!(Fingerprint::of(""), None);
+        assert_eq!(Signature::of("Qtly div 20 cts vs 20 cts prior"), None);
+        assert_eq!(Signature::of(""), None);
     }
 
     #[test]
@@ -498,9 +481,9 @@ mod tests {
     /// old fingerprints incomparable with new ones without a schema bump.
     #[test]
     fn hash_functions_are_fixed() {
-        let f = Fingerprint::of(STORY).unwrap();
-        assert_eq!(f.signature.minhash[..4], [164, 113, 66, 33]);
-        assert_eq!(f.bands[0], 0x0b28_125b_28c1_3bf4);
+        let f = sig(STORY);
+        assert_eq!(f.minhash[..4], [164, 113, 66, 33]);
+        assert_eq!(f.bands()[0], 0x0b28_125b_28c1_3bf4);
         let n = sig(&format!("{STORY} It cost 12.5 mln dlrs."));
         assert_eq!(n.numbers.iter().map(|w| w.count_ones()).sum::<u32>(), 1);
     }

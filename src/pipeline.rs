@@ -154,7 +154,7 @@ fn process_unguarded(entry: &Entry, bytes: &[u8], opts: &Options) -> Result<Proc
             };
             let mut doc = NewsDoc::new(&meta, p.line, format, p.article, date, extraction);
             if opts.fingerprint {
-                doc.fingerprint = crate::fingerprint::Fingerprint::of(&doc.body);
+                doc.fingerprint = crate::fingerprint::Signature::of(&doc.body);
             }
             doc
         })

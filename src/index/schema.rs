@@ -234,10 +234,10 @@ impl Fields {
         doc.add_i64(self.mtime, d.mtime);
         doc.add_u64(self.hash, d.hash);
         if let Some(f) = &d.fingerprint {
-            for key in f.bands {
+            for key in f.bands() {
                 doc.add_u64(self.dup_bands, key);
             }
-            for v in f.signature.to_values() {
+            for v in f.to_values() {
                 doc.add_u64(self.minhash, v);
             }
         }

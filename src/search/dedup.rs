@@ -15,7 +15,7 @@
 //! article changed or removed by an incremental run leaves or joins groups
 //! with nothing else to update.
 
-use crate::fingerprint::{Fingerprint, Signature};
+use crate::fingerprint::Signature;
 use crate::index::NewsIndex;
 use crate::index::schema::names;
 use anyhow::Result;
@@ -236,13 +236,13 @@ pub fn near_duplicates_of(
     searcher: &Searcher,
     body: &str,
 ) -> Result<Vec<DocAddress>> {
-    let Some(fp) = Fingerprint::of(body) else {
+    let Some(sig) = Signature::of(body) else {
         return Ok(Vec::new());
     };
     let mut signatures = Signatures::new(ix, searcher);
     let mut out = Vec::new();
-    for a in candidates(ix, searcher, &fp.bands)? {
-        if signatures.copies(a, &fp.signature)? {
+    for a in candidates(ix, searcher, &sig.bands())? {
+        if signatures.copies(a, &sig)? {
             out.push(a);
         }
     }
