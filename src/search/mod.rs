@@ -535,6 +535,27 @@ mod tests {
         .with_facts(date, countries, ministers)
     }
 
+    /// A wire story that the folding tests copy.
+    const PILOTS_STRIKE: &str = "The harbour pilots of the port walked out at midnight, \
+        leaving eleven container ships waiting outside as the dispute over night shifts \
+        entered its third week; the port authority said ferries and fuel tankers would be \
+        given priority until the stoppage ended, and talks resume.";
+
+    /// The index `w` wrote, committed, as a `NewsIndex`.
+    fn committed(
+        index: tantivy::Index,
+        fields: schema::Fields,
+        mut w: tantivy::IndexWriter,
+    ) -> NewsIndex {
+        w.commit().unwrap();
+        NewsIndex {
+            index,
+            fields,
+            stamp: Stamp::current(None),
+            dir: PathBuf::new(),
+        }
+    }
+
     /// An empty in-memory index with our schema and analyzers, and a writer.
     fn ram_index() -> (tantivy::Index, schema::Fields, tantivy::IndexWriter) {
         let (s, fields) = schema::build(crate::model::Model::get()).unwrap();
@@ -545,7 +566,7 @@ mod tests {
     }
 
     fn index() -> NewsIndex {
-        let (index, fields, mut w) = ram_index();
+        let (index, fields, w) = ram_index();
         let docs = [
             doc(
                 "energy/blast.txt",
@@ -573,13 +594,7 @@ mod tests {
         for d in &docs {
             w.add_document(fields.to_doc(d)).unwrap();
         }
-        w.commit().unwrap();
-        NewsIndex {
-            index,
-            fields,
-            stamp: Stamp::current(None),
-            dir: PathBuf::new(),
-        }
+        committed(index, fields, w)
     }
 
     fn run(ix: &NewsIndex, query: &str, f: impl FnOnce(&mut Request)) -> Results {
@@ -696,7 +711,7 @@ mod tests {
     /// marks fall on what matched.
     #[test]
     fn possessives_accents_compounds_and_cjk_are_found() {
-        let (index, fields, mut w) = ram_index();
+        let (index, fields, w) = ram_index();
         for (id, title) in [
             ("a", "Japan's exports rise"),
             ("b", "Café owners protest"),
@@ -709,13 +724,7 @@ mod tests {
             w.add_document(fields.to_doc(&NewsDoc::for_test(id, title, "Body text.")))
                 .unwrap();
         }
-        w.commit().unwrap();
-        let ix = NewsIndex {
-            index,
-            fields,
-            stamp: Stamp::current(None),
-            dir: PathBuf::new(),
-        };
+        let ix = committed(index, fields, w);
         let found = |q: &str| {
             let mut v: Vec<String> = run(&ix, q, |_| {})
                 .hits
@@ -768,11 +777,8 @@ mod tests {
     /// which copy of a story is shown.
     #[test]
     fn folding_pages_over_groups_and_counts_articles() {
-        let (index, fields, mut w) = ram_index();
-        let story = "The harbour pilots of the port walked out at midnight, leaving \
-            eleven container ships waiting outside as the dispute over night shifts \
-            entered its third week; the port authority said ferries and fuel tankers \
-            would be given priority until the stoppage ended, and talks resume.";
+        let (index, fields, w) = ram_index();
+        let story = PILOTS_STRIKE;
         let other = "A new crane arrived at the port on Monday, the largest the \
             container terminal has had, and will be working by the end of the month \
             after engineers have tested it with loads of steel and concrete blocks.";
@@ -785,13 +791,7 @@ mod tests {
             let d = NewsDoc::for_test(id, title, body).with_facts(Some((2014, 3, day)), &[], &[]);
             w.add_document(fields.to_doc(&d)).unwrap();
         }
-        w.commit().unwrap();
-        let ix = NewsIndex {
-            index,
-            fields,
-            stamp: Stamp::current(None),
-            dir: PathBuf::new(),
-        };
+        let ix = committed(index, fields, w);
         let folded = |f: &dyn Fn(&mut Request)| {
             run(&ix, "port", |r| {
                 r.duplicates = Duplicates::Fold;
@@ -825,11 +825,8 @@ mod tests {
     /// and one that the query does not match is not.
     #[test]
     fn folding_finds_copies_far_down_the_ranking() {
-        let (index, fields, mut w) = ram_index();
-        let story = "The harbour pilots of the port walked out at midnight, leaving \
-            eleven container ships waiting outside as the dispute over night shifts \
-            entered its third week; the port authority said ferries and fuel tankers \
-            would be given priority until the stoppage ended, and talks resume.";
+        let (index, fields, w) = ram_index();
+        let story = PILOTS_STRIKE;
         let vocab: Vec<&str> = story.split_whitespace().collect();
         let add = |id: &str, body: &str, day: u32| {
             let d = NewsDoc::for_test(id, "Harbour news", body).with_facts(
@@ -852,13 +849,7 @@ mod tests {
                 10 + i as u32,
             );
         }
-        w.commit().unwrap();
-        let ix = NewsIndex {
-            index,
-            fields,
-            stamp: Stamp::current(None),
-            dir: PathBuf::new(),
-        };
+        let ix = committed(index, fields, w);
         let r = run(&ix, "port", |r| {
             r.duplicates = Duplicates::Fold;
             r.sort = Sort::Date;
