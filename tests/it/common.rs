@@ -88,3 +88,39 @@ pub fn ids(v: &serde_json::Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// The JSON Schema `schema/NAME.schema.json`.
+pub fn output_schema(name: &str) -> serde_json::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("schema")
+        .join(format!("{name}.schema.json"));
+    serde_json::from_str(&std::fs::read_to_string(path).expect("schema exists")).expect("JSON")
+}
+
+/// `schema` with its top level replaced by a reference to `$defs/def`.
+pub fn def_of(mut schema: serde_json::Value, def: &str) -> serde_json::Value {
+    for key in ["type", "required", "additionalProperties"] {
+        schema.as_object_mut().map(|o| o.remove(key));
+    }
+    schema["$ref"] = serde_json::Value::from(format!("#/$defs/{def}"));
+    schema
+}
+
+/// Fails the test with every error when `v` does not match `schema`.
+pub fn assert_valid(schema: &serde_json::Value, v: &serde_json::Value) {
+    let validator = jsonschema::validator_for(schema).expect("the schema compiles");
+    let errors: Vec<String> = validator.iter_errors(v).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}\n{v:#}");
+}
+
+/// What `newsidx ARGS` prints on `ix`, which must succeed.
+pub fn stdout(ix: &Indexed, args: &[&str]) -> String {
+    let out = ix.cmd(args).output().expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8")
+}

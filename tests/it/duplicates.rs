@@ -6,37 +6,12 @@
 
 use crate::common::*;
 use serde_json::Value;
-use std::path::Path;
 
 const FROST: &str = "economy/2013-07-24-brazil-coffee-frost.txt";
 const FROST_CORRECTED: &str = "economy/2013-07-24-brazil-coffee-frost-corrected.txt";
 const FROST_UPDATE: &str = "economy/2013-07-25-brazil-coffee-frost-update.txt";
 const PIPELINE_TXT: &str = "economy/kazakh-pipeline-reopens.txt";
 const PIPELINE_HTML: &str = "energy/kazakh-pipeline-reopens.html";
-
-fn schema(name: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("schema")
-        .join(format!("{name}.schema.json"));
-    serde_json::from_str(&std::fs::read_to_string(path).expect("schema exists")).expect("JSON")
-}
-
-fn assert_valid(schema: &Value, v: &Value) {
-    let validator = jsonschema::validator_for(schema).expect("the schema compiles");
-    let errors: Vec<String> = validator.iter_errors(v).map(|e| e.to_string()).collect();
-    assert!(errors.is_empty(), "{errors:#?}\n{v:#}");
-}
-
-fn stdout(ix: &Indexed, args: &[&str]) -> String {
-    let out = ix.cmd(args).output().expect("runs");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
-}
 
 fn folded_ids(hit: &Value) -> Vec<String> {
     hit["duplicates"]["ids"]
@@ -49,7 +24,7 @@ fn folded_ids(hit: &Value) -> Vec<String> {
 fn near_duplicates_fold_into_the_best_ranked_copy() {
     let ix = Indexed::sample();
     let v = ix.search_json("frost coffee", &[]);
-    assert_valid(&schema("search-output"), &v);
+    assert_valid(&output_schema("search-output"), &v);
     assert_eq!(v["unit"], "articles");
     assert_eq!(v["total_hits"], 3, "{v:#}");
     assert_eq!(v["total_articles"], 3);
@@ -64,7 +39,7 @@ fn near_duplicates_fold_into_the_best_ranked_copy() {
     // `--duplicates show`: every copy a hit, in the same order, counted as
     // articles; the first is the one folding showed.
     let shown = ix.search_json("frost coffee", &["--duplicates", "show"]);
-    assert_valid(&schema("search-output"), &shown);
+    assert_valid(&output_schema("search-output"), &shown);
     assert_eq!(shown["unit"], "articles");
     assert_eq!(shown["total_hits"], 3);
     assert_eq!(shown["total_articles"], 3);
@@ -147,7 +122,7 @@ fn counts_are_of_articles_whether_or_not_the_page_folds() {
         &["search", "*", "--count", "--format", "json"],
     ))
     .expect("JSON");
-    assert_valid(&schema("search-count-output"), &v);
+    assert_valid(&output_schema("search-count-output"), &v);
     assert_eq!(
         v,
         serde_json::json!({"version": 2, "total_hits": articles, "unit": "articles", "total_articles": articles})
@@ -189,15 +164,8 @@ fn timeline_and_ndjson_records_count_articles() {
         .map(|l| serde_json::from_str(l).expect("JSON line"))
         .collect();
     assert_eq!(lines.len(), 3, "{text}");
-    let s = schema("search-output");
-    let def = |name: &str, v: &Value| {
-        let mut s = s.clone();
-        for key in ["type", "required", "additionalProperties"] {
-            s.as_object_mut().map(|o| o.remove(key));
-        }
-        s["$ref"] = Value::from(format!("#/$defs/{name}"));
-        assert_valid(&s, v);
-    };
+    let s = output_schema("search-output");
+    let def = |name: &str, v: &Value| assert_valid(&def_of(s.clone(), name), v);
     def("hit", &lines[0]);
     assert_eq!(lines[0]["duplicates"]["count"], 2);
     def("facets_record", &lines[1]);

@@ -5,38 +5,6 @@
 use crate::common::*;
 use serde_json::Value;
 
-fn schema(name: &str) -> Value {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("schema")
-        .join(format!("{name}.schema.json"));
-    serde_json::from_str(&std::fs::read_to_string(path).expect("schema exists")).expect("JSON")
-}
-
-/// `schema` with its top level replaced by a reference to `$defs/def`.
-fn def_of(mut schema: Value, def: &str) -> Value {
-    for key in ["type", "required", "additionalProperties"] {
-        schema.as_object_mut().map(|o| o.remove(key));
-    }
-    schema["$ref"] = Value::from(format!("#/$defs/{def}"));
-    schema
-}
-
-fn assert_valid(schema: &Value, v: &Value) {
-    let validator = jsonschema::validator_for(schema).expect("the schema compiles");
-    let errors: Vec<String> = validator.iter_errors(v).map(|e| e.to_string()).collect();
-    assert!(errors.is_empty(), "{errors:#?}\n{v:#}");
-}
-
-fn stdout(ix: &Indexed, args: &[&str]) -> String {
-    let out = ix.cmd(args).output().expect("runs");
-    assert!(
-        out.status.code() == Some(0),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
-}
-
 fn count(ix: &Indexed, q: &str) -> usize {
     stdout(ix, &["search", q, "--count"])
         .trim()
@@ -134,7 +102,7 @@ fn count_as_json_has_a_version() {
         v,
         serde_json::json!({"version": 2, "total_hits": n, "unit": "articles", "total_articles": n})
     );
-    assert_valid(&schema("search-count-output"), &v);
+    assert_valid(&output_schema("search-count-output"), &v);
     let line = stdout(
         &ix,
         &["search", "fukushima", "--count", "--format", "ndjson"],
@@ -193,7 +161,7 @@ fn ndjson_ends_with_facets_and_timeline_records() {
         lines[3],
         serde_json::json!({"timeline": whole["timeline"], "unit": "articles"})
     );
-    let s = schema("search-output");
+    let s = output_schema("search-output");
     assert_valid(&def_of(s.clone(), "facets_record"), &lines[2]);
     assert_valid(&def_of(s, "timeline_record"), &lines[3]);
 }
@@ -243,7 +211,7 @@ fn a_misspelt_query_gets_a_suggestion_with_its_count() {
         v["suggestion"]["total_hits"].as_u64(),
         Some(count(&ix, "fukushima reactor") as u64)
     );
-    assert_valid(&schema("search-output"), &v);
+    assert_valid(&output_schema("search-output"), &v);
     // A suffix survives the respelling: the stem is what was mistyped.
     let v = ix.search_json("reactrs", &[]);
     assert_eq!(v["suggestion"]["query"], "reactors", "{v:#}");
@@ -338,7 +306,7 @@ fn a_batch_runs_every_query_of_a_file() {
     );
     let first: Value = serde_json::from_str(lines.lines().next().expect("a line")).expect("JSON");
     assert_eq!(first["query"], "fuku");
-    assert_valid(&schema("search-count-output"), &first);
+    assert_valid(&output_schema("search-count-output"), &first);
     let nd = stdout(
         &ix,
         &["search", "--queries", file, "--format", "ndjson", "-n", "2"],
