@@ -9,12 +9,12 @@ use crate::fingerprint::Signature;
 use crate::model::{FieldDef, FieldType, Model};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
+use tantivy::columnar::Column;
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
     TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::columnar::Column;
 use tantivy::{DateTime, DocAddress, Index, Searcher, TantivyDocument};
 
 /// The names of the model's fields (`schema/news.toml` is the data; these are

@@ -121,9 +121,7 @@ pub fn fold(
                         members.push(j);
                     }
                     Some(_) => {}
-                    None if !taken_below.contains(&c) && signatures.copies(c, sig) => {
-                        below.push(c)
-                    }
+                    None if !taken_below.contains(&c) && signatures.copies(c, sig) => below.push(c),
                     None => {}
                 }
             }
