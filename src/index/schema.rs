@@ -300,6 +300,30 @@ pub fn date_from_tantivy(d: DateTime) -> Option<NaiveDate> {
     chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0).map(|dt| dt.date_naive())
 }
 
+/// The near-duplicate signatures of a searcher's articles, read from each
+/// segment's `minhash` fast column: twelve values an article, where the
+/// document store cost a block's decompression and a whole document's
+/// decoding.
+pub struct Signatures(Vec<Option<Column<u64>>>);
+
+impl Signatures {
+    pub fn open(searcher: &Searcher) -> Result<Signatures> {
+        let columns = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.fast_fields().column_opt::<u64>(names::MINHASH))
+            .collect::<tantivy::Result<_>>()
+            .context("cannot read the near-duplicate fingerprints")?;
+        Ok(Signatures(columns))
+    }
+
+    /// The signature of the article at `a`, if its body had one.
+    pub fn get(&self, a: DocAddress) -> Option<Signature> {
+        let column = self.0.get(a.segment_ord as usize)?.as_ref()?;
+        Signature::from_values(column.values_for_doc(a.doc_id))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,29 +359,5 @@ mod tests {
     fn date_round_trips() {
         let d = NaiveDate::from_ymd_opt(2011, 11, 12).unwrap();
         assert_eq!(date_from_tantivy(date_to_tantivy(d)), Some(d));
-    }
-}
-
-/// The near-duplicate signatures of a searcher's articles, read from each
-/// segment's `minhash` fast column: twelve values an article, where the
-/// document store cost a block's decompression and a whole document's
-/// decoding.
-pub struct Signatures(Vec<Option<Column<u64>>>);
-
-impl Signatures {
-    pub fn open(searcher: &Searcher) -> Result<Signatures> {
-        let columns = searcher
-            .segment_readers()
-            .iter()
-            .map(|r| r.fast_fields().column_opt::<u64>(names::MINHASH))
-            .collect::<tantivy::Result<_>>()
-            .context("cannot read the near-duplicate fingerprints")?;
-        Ok(Signatures(columns))
-    }
-
-    /// The signature of the article at `a`, if its body had one.
-    pub fn get(&self, a: DocAddress) -> Option<Signature> {
-        let column = self.0.get(a.segment_ord as usize)?.as_ref()?;
-        Signature::from_values(column.values_for_doc(a.doc_id))
     }
 }
