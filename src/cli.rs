@@ -3,7 +3,7 @@
 
 use crate::corpus::read;
 use crate::{indexer, search};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
@@ -28,62 +28,121 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  newsidx index sample-corpus\n  newsidx index ~/archive --index /var/lib/newsidx --format json\n  newsidx index ~/archive --rebuild"
     )]
-    Index(IndexArgs),
+    Index(Deferred<IndexArgs>),
     /// Send a corpus to an OpenSearch index (incrementally; creates it if needed)
     #[command(
         after_help = "The remote index gets settings and mappings generated from schema/news.toml; documents go\nthrough the same pipeline as `index`, in _bulk batches, _id = our id. A second push of an\nunchanged corpus sends nothing. Search it with `newsidx search QUERY --remote URL`.\n\nCredentials: $NEWSIDX_REMOTE_AUTH = user:password, or `ApiKey KEY` (never in the URL).\n\nExamples:\n  newsidx push sample-corpus --to http://localhost:9200\n  newsidx push ~/archive --to https://a:9200,https://b:9200 --name news --shards 3 --replicas 1\n  NEWSIDX_REMOTE=http://localhost:9200 newsidx push ~/archive --rebuild"
     )]
-    Push(PushArgs),
+    Push(Deferred<PushArgs>),
     /// Search the index
     #[command(
         after_help = "Query syntax:\n  rare earth            both words (AND by default; --default-operator or)\n  \"rare earth\"          the phrase\n  nuclear OR atomic     either; also AND, NOT, +term, -term, (grouping)\n  title:fukushima       one field; country:japan, minister:gemba, section:energy\n  gemba~1  fuku*        fuzzy (edit distance 1 or 2), prefix\n  date:2011-03          a year, month or day (or --since/--until)\n  *                     every article (with filters: '*' --country JP)\n\nExamples:\n  newsidx search Fukushima\n  newsidx search '\"rare earth\" -china' --limit 5\n  newsidx search nuclear --country JP --format json\n\nExit codes: 0 hits, 1 no hits, 2 error."
     )]
-    Search(SearchArgs),
+    Search(Deferred<SearchArgs>),
     /// List the articles most like a given one
     #[command(
         after_help = "Ranks articles by the terms that weigh most in the article's title and body\n(frequent in it, rare in the index); the article itself is left out.\nThe same as `newsidx search 'similar:ID'` or `newsidx search '*' --like ID`.\n\nExamples:\n  newsidx similar energy/india-japan-rare-earth-pact.txt\n  newsidx similar energy/india-japan-rare-earth-pact.txt -n 3 --format csv\n\nExit codes: 0 hits, 1 none, 2 error (no such article)."
     )]
-    Similar(SimilarArgs),
+    Similar(Deferred<SimilarArgs>),
     /// Show what the pipeline makes of article files, without indexing
     #[command(
         after_help = "Examples:\n  newsidx parse sample-corpus/energy/india-japan-rare-earth-pact.txt\n  newsidx parse a.html b.json --format json"
     )]
-    Parse(ParseArgs),
+    Parse(Deferred<ParseArgs>),
     /// Print the document model in force (schema/news.toml)
     #[command(
         after_help = "Examples:\n  newsidx schema\n  newsidx schema --format json | jq '.fields[].name'"
     )]
-    Schema(SchemaArgs),
+    Schema(Deferred<SchemaArgs>),
     /// Print one stored document by id
     #[command(
         after_help = "Examples:\n  newsidx show energy/india-japan-rare-earth-pact.txt\n  newsidx show energy/india-japan-rare-earth-pact.txt --format json | jq .document.countries\n\nExit codes: 0 shown, 2 no such document or no index."
     )]
-    Show(ShowArgs),
+    Show(Deferred<ShowArgs>),
     /// Print statistics about the index
     #[command(
         after_help = "Reports documents, size on disk, segments, date range, sections, and the most-named\ncountries and ministers (documents naming each).\n\nExamples:\n  newsidx stats\n  newsidx stats --top 20\n  newsidx stats --format json | jq .documents\n  newsidx stats --remote http://localhost:9200   # the same counts of an OpenSearch index"
     )]
-    Stats(StatsArgs),
+    Stats(Deferred<StatsArgs>),
     /// Run saved queries with expectations (for CI)
     #[command(
         after_help = "QUERIES.toml holds [[query]] tables:\n  [[query]]\n  name = \"rare earth pact first\"\n  q = '\"rare earth\"'\n  min_hits = 3                 # also max_hits\n  first = \"energy/india-japan-rare-earth-pact.txt\"\n  must_include = [\"energy/japan-vietnam-nuclear-rare-earth-deal.txt\"]   # in the top_k (10)\n  must_not_include = [\"economy/thanksgiving-turkey-prices-record.txt\"]  # among all hits\n  top_facet = { section = \"energy\" }   # or country, minister\n  default_operator = \"or\"      # default and\n\nPrints PASS/FAIL per query and `N passed, N failed`.\n\nExamples:\n  newsidx check tests/data/sample-queries.toml\n  newsidx check queries.toml --format junit > check-report.xml\n\nExit codes: 0 all passed, 1 some failed, 2 a query or the file is invalid."
     )]
-    Check(CheckArgs),
+    Check(Deferred<CheckArgs>),
     /// Measure ranking quality from relevance judgments
     #[command(
         after_help = "Files are tab-separated; `#` comments, blank lines and a `query_id` header are allowed.\n  QUERIES: query_id<TAB>query\n  QRELS:   query_id<TAB>doc_id<TAB>grade   (grade 0 = not relevant, 1 relevant, 2 highly …)\nUnjudged documents count as not relevant. Metrics: P@k, MRR, MAP (over the top --depth),\nnDCG@k (gain 2^grade-1, discount log2(rank+1)).\n\nExamples:\n  newsidx eval tests/data/eval/queries.tsv tests/data/eval/qrels.tsv\n  newsidx eval queries.tsv qrels.tsv --min-ndcg 0.8 --min-map 0.7 --format json\n\nExit codes: 0 done (and thresholds met), 1 a --min-* threshold missed, 2 error."
     )]
-    Eval(EvalArgs),
+    Eval(Deferred<EvalArgs>),
     /// Serve the archive as a web page and a JSON API (on 127.0.0.1 by default)
     #[command(
         after_help = "Pages: /?q=QUERY&country=JP&since=2011-01&sort=date&page=2 (the URL holds the whole state),\n/doc/ID (an article with the query's matches marked).\nAPI: /api/search?q=…&facet=country&timeline=1&limit=10 (the JSON of `newsidx search --format json`;\n&format=csv: its CSV; &like=ID: `--like ID`), /api/doc/ID (of `show --format json`),\n/api/stats (of `stats --format json`).\n\nExamples:\n  newsidx serve --corpus sample-corpus\n  newsidx serve --index /var/lib/newsidx --open\n  newsidx serve --bind 0.0.0.0:7700      # reachable from other machines: a warning is printed"
     )]
-    Serve(ServeArgs),
+    Serve(Deferred<ServeArgs>),
     /// Print shell completions or a man page
     #[command(
         after_help = "Examples:\n  newsidx completions bash > ~/.local/share/bash-completion/completions/newsidx\n  newsidx completions zsh > ~/.zfunc/_newsidx\n  newsidx completions fish > ~/.config/fish/completions/newsidx.fish\n  newsidx completions man > newsidx.1 && man ./newsidx.1\n  newsidx completions man --out-dir /usr/local/share/man/man1   # newsidx.1, newsidx-search.1, …"
     )]
-    Completions(CompletionsArgs),
+    Completions(Deferred<CompletionsArgs>),
+}
+
+/// A subcommand's arguments, defined only when that subcommand runs
+/// (clap's `Command::defer`). Building every subcommand's arguments to run
+/// one was 300,000 instructions of each `newsidx search`, about a tenth of
+/// the process. Help, completions and man pages build them all, as before.
+#[derive(Debug)]
+pub struct Deferred<T>(pub T);
+
+impl<T: Args> Args for Deferred<T> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.defer(|c| keeping_about(c, T::augment_args))
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(|c| keeping_about(c, T::augment_args_for_update))
+    }
+
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
+}
+
+/// `augment` applied to a subcommand, keeping the subcommand's own about
+/// text (the variant's doc comment) over that of the arguments' struct, as
+/// when clap builds them eagerly.
+fn keeping_about(
+    cmd: clap::Command,
+    augment: fn(clap::Command) -> clap::Command,
+) -> clap::Command {
+    let about = cmd.get_about().cloned();
+    let long_about = cmd.get_long_about().cloned();
+    let cmd = augment(cmd).about(None::<&str>).long_about(None::<&str>);
+    let cmd = match about {
+        Some(a) => cmd.about(a),
+        None => cmd,
+    };
+    match long_about {
+        Some(a) => cmd.long_about(a),
+        None => cmd,
+    }
+}
+
+impl<T: FromArgMatches> FromArgMatches for Deferred<T> {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(matches).map(Deferred)
+    }
+
+    fn from_arg_matches_mut(matches: &mut ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(matches).map(Deferred)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+
+    fn update_from_arg_matches_mut(&mut self, matches: &mut ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(matches)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

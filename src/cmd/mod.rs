@@ -14,7 +14,7 @@ pub mod serve;
 pub mod show;
 pub mod stats;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, Deferred};
 use crate::exit::Outcome;
 use clap::Parser;
 use std::process::ExitCode;
@@ -41,18 +41,18 @@ pub fn main() -> ExitCode {
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
-        Command::Index(a) => index::run(a),
-        Command::Push(a) => push::run(a),
-        Command::Search(a) => search::run(a),
-        Command::Similar(a) => search::similar(a),
-        Command::Parse(a) => parse::run(a),
-        Command::Schema(a) => schema::run(a),
-        Command::Show(a) => show::run(a),
-        Command::Completions(a) => completions::run(a),
-        Command::Stats(a) => stats::run(a),
-        Command::Check(a) => check::run(a),
-        Command::Eval(a) => eval::run(a),
-        Command::Serve(a) => serve::run(a),
+        Command::Index(Deferred(a)) => index::run(a),
+        Command::Push(Deferred(a)) => push::run(a),
+        Command::Search(Deferred(a)) => search::run(a),
+        Command::Similar(Deferred(a)) => search::similar(a),
+        Command::Parse(Deferred(a)) => parse::run(a),
+        Command::Schema(Deferred(a)) => schema::run(a),
+        Command::Show(Deferred(a)) => show::run(a),
+        Command::Completions(Deferred(a)) => completions::run(a),
+        Command::Stats(Deferred(a)) => stats::run(a),
+        Command::Check(Deferred(a)) => check::run(a),
+        Command::Eval(Deferred(a)) => eval::run(a),
+        Command::Serve(Deferred(a)) => serve::run(a),
     }
 }
 
