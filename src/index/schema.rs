@@ -9,12 +9,13 @@ use crate::fingerprint::Signature;
 use crate::model::{FieldDef, FieldType, Model};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
+use tantivy::columnar::Column;
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
     TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DateTime, Index, TantivyDocument};
+use tantivy::{DateTime, DocAddress, Index, Searcher, TantivyDocument};
 
 /// The names of the model's fields (`schema/news.toml` is the data; these are
 /// the names code relies on). Code outside `index/` that must name a field,
@@ -244,13 +245,6 @@ impl Fields {
         doc
     }
 
-    /// The near-duplicate signature stored with a document, if its body
-    /// had one.
-    pub fn signature(&self, doc: &TantivyDocument) -> Option<Signature> {
-        let values = doc.get_all(self.minhash).filter_map(|v| v.as_u64());
-        Signature::from_values(values)
-    }
-
     /// The stored fields of a document read back from the index.
     pub fn read(&self, doc: &TantivyDocument) -> StoredDoc {
         let s = |f: Field| {
@@ -304,6 +298,30 @@ pub fn date_to_tantivy(d: NaiveDate) -> DateTime {
 
 pub fn date_from_tantivy(d: DateTime) -> Option<NaiveDate> {
     chrono::DateTime::from_timestamp(d.into_timestamp_secs(), 0).map(|dt| dt.date_naive())
+}
+
+/// The near-duplicate signatures of a searcher's articles, read from each
+/// segment's `minhash` fast column: twelve values an article, where the
+/// document store cost a block's decompression and a whole document's
+/// decoding.
+pub struct Signatures(Vec<Option<Column<u64>>>);
+
+impl Signatures {
+    pub fn open(searcher: &Searcher) -> Result<Signatures> {
+        let columns = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.fast_fields().column_opt::<u64>(names::MINHASH))
+            .collect::<tantivy::Result<_>>()
+            .context("cannot read the near-duplicate fingerprints")?;
+        Ok(Signatures(columns))
+    }
+
+    /// The signature of the article at `a`, if its body had one.
+    pub fn get(&self, a: DocAddress) -> Option<Signature> {
+        let column = self.0.get(a.segment_ord as usize)?.as_ref()?;
+        Signature::from_values(column.values_for_doc(a.doc_id))
+    }
 }
 
 #[cfg(test)]

@@ -584,7 +584,8 @@ fn similar_line(ids: &[String]) -> String {
 }
 
 /// `text` with the character ranges `marks` emphasised; `base` is the style
-/// of the unmarked text, restored after each mark.
+/// of the unmarked text, restored after each mark. Runs of characters that
+/// print as they are are copied as slices, not one character at a time.
 fn marked(text: &str, marks: &[[usize; 2]], color: Color, base: &str) -> String {
     let mut out = String::with_capacity(text.len() + marks.len() * 12);
     let on = color == Color::Always;
@@ -593,8 +594,12 @@ fn marked(text: &str, marks: &[[usize; 2]], color: Color, base: &str) -> String 
     }
     let mut next = marks.iter().peekable();
     let mut inside_until: Option<usize> = None;
-    for (i, c) in text.chars().enumerate() {
+    // Where the text not yet copied to `out` starts (a byte offset).
+    let mut copied = 0;
+    for (i, (at, c)) in text.char_indices().enumerate() {
         if inside_until == Some(i) {
+            out.push_str(&text[copied..at]);
+            copied = at;
             if on {
                 out.push_str(OFF);
                 out.push_str(base);
@@ -606,6 +611,8 @@ fn marked(text: &str, marks: &[[usize; 2]], color: Color, base: &str) -> String 
                 next.next();
             }
             if let Some(m) = next.peek().filter(|m| m[0] == i) {
+                out.push_str(&text[copied..at]);
+                copied = at;
                 if on {
                     out.push_str(MATCH_ON);
                 }
@@ -613,8 +620,14 @@ fn marked(text: &str, marks: &[[usize; 2]], color: Color, base: &str) -> String 
                 next.next();
             }
         }
-        out.extend(safe_char(c));
+        let safe = safe_char(c);
+        if safe != Some(c) {
+            out.push_str(&text[copied..at]);
+            out.extend(safe);
+            copied = at + c.len_utf8();
+        }
     }
+    out.push_str(&text[copied..]);
     if on {
         out.push_str(OFF);
     }
@@ -713,6 +726,18 @@ mod tests {
         assert_eq!(
             marked("rare earth", &[[0, 4]], Color::Never, ""),
             "rare earth"
+        );
+    }
+
+    #[test]
+    fn marks_count_characters_and_clean_control_characters_between_them() {
+        // Marks are character ranges: "ünï" is 3 characters, 5 bytes.
+        let s = marked("a\tb \u{202e}ünï x", &[[2, 3], [5, 8]], Color::Always, "B");
+        let (on, off) = ("\x1b[1;31m", "\x1b[0m");
+        assert_eq!(s, format!("Ba {on}b{off}B {on}ünï{off}B x{off}"));
+        assert_eq!(
+            marked("tab\there\u{7}", &[[4, 8]], Color::Never, ""),
+            "tab here\u{fffd}"
         );
     }
 

@@ -1,6 +1,6 @@
 //! Near-duplicate folding, at search time, from the fingerprints the index
 //! keeps (`crate::fingerprint`: the `dup_bands` terms, and the `minhash`
-//! signature in the document store).
+//! signature, a fast column).
 //!
 //! Only the page is folded. The ranked matches are walked from the top: a
 //! match that no better-ranked hit has taken leads a group, and takes every
@@ -17,6 +17,7 @@
 
 use crate::fingerprint::Signature;
 use crate::index::NewsIndex;
+use crate::index::schema::Signatures as SignatureColumns;
 use crate::index::schema::names;
 use anyhow::Result;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -58,36 +59,30 @@ pub struct Group {
     pub doc: TantivyDocument,
 }
 
-/// The signatures of the documents folding looks at, each read from the
-/// document store once.
-struct Signatures<'a> {
-    ix: &'a NewsIndex,
-    searcher: &'a Searcher,
+/// The signatures of the documents folding looks at, each read once.
+struct Signatures {
+    columns: SignatureColumns,
     read: FxHashMap<DocAddress, Option<Signature>>,
 }
 
-impl<'a> Signatures<'a> {
-    fn new(ix: &'a NewsIndex, searcher: &'a Searcher) -> Signatures<'a> {
-        Signatures {
-            ix,
-            searcher,
+impl Signatures {
+    fn open(searcher: &Searcher) -> Result<Signatures> {
+        Ok(Signatures {
+            columns: SignatureColumns::open(searcher)?,
             read: FxHashMap::default(),
-        }
+        })
     }
 
-    fn get(&mut self, a: DocAddress) -> Result<Option<Signature>> {
-        if let Some(s) = self.read.get(&a) {
-            return Ok(s.clone());
-        }
-        let doc: TantivyDocument = self.searcher.doc(a)?;
-        let s = self.ix.fields.signature(&doc);
-        self.read.insert(a, s.clone());
-        Ok(s)
+    fn get(&mut self, a: DocAddress) -> Option<Signature> {
+        self.read
+            .entry(a)
+            .or_insert_with(|| self.columns.get(a))
+            .clone()
     }
 
     /// Whether the document at `a` is a near-duplicate of one signed `s`.
-    fn copies(&mut self, a: DocAddress, s: &Signature) -> Result<bool> {
-        Ok(self.get(a)?.is_some_and(|o| s.near_duplicate(&o)))
+    fn copies(&mut self, a: DocAddress, s: &Signature) -> bool {
+        self.get(a).is_some_and(|o| s.near_duplicate(&o))
     }
 }
 
@@ -102,7 +97,7 @@ pub fn fold(
     top: &[(Score, DocAddress)],
     want: usize,
 ) -> Result<Vec<Group>> {
-    let mut signatures = Signatures::new(ix, searcher);
+    let mut signatures = Signatures::open(searcher)?;
     let place: FxHashMap<DocAddress, usize> =
         top.iter().enumerate().map(|(i, (_, a))| (*a, i)).collect();
     let mut taken = vec![false; top.len()];
@@ -118,19 +113,15 @@ pub fn fold(
         let mut members = Vec::new();
         let mut below = Vec::new();
         let doc: TantivyDocument = searcher.doc(*leader)?;
-        let signed = ix.fields.signature(&doc);
-        signatures.read.insert(*leader, signed.clone());
-        if let Some(sig) = &signed {
+        if let Some(sig) = &signatures.get(*leader) {
             for c in candidates(ix, searcher, &sig.bands())? {
                 match place.get(&c) {
-                    Some(&j) if j > i && !taken[j] && signatures.copies(c, sig)? => {
+                    Some(&j) if j > i && !taken[j] && signatures.copies(c, sig) => {
                         taken[j] = true;
                         members.push(j);
                     }
                     Some(_) => {}
-                    None if !taken_below.contains(&c) && signatures.copies(c, sig)? => {
-                        below.push(c)
-                    }
+                    None if !taken_below.contains(&c) && signatures.copies(c, sig) => below.push(c),
                     None => {}
                 }
             }
@@ -239,10 +230,10 @@ pub fn near_duplicates_of(
     let Some(sig) = Signature::of(body) else {
         return Ok(Vec::new());
     };
-    let mut signatures = Signatures::new(ix, searcher);
+    let mut signatures = Signatures::open(searcher)?;
     let mut out = Vec::new();
     for a in candidates(ix, searcher, &sig.bands())? {
-        if signatures.copies(a, &sig)? {
+        if signatures.copies(a, &sig) {
             out.push(a);
         }
     }
