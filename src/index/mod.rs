@@ -8,6 +8,7 @@
 //! folder holding anything else is never used as an index.
 
 pub mod lock;
+pub mod mapped;
 pub mod schema;
 pub mod state;
 pub mod stats;
@@ -18,6 +19,7 @@ pub mod writer;
 
 use crate::model::Model;
 use anyhow::{Context, Result, bail};
+use mapped::MappedDir;
 use schema::Fields;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -111,19 +113,36 @@ pub fn exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
 }
 
+/// Fail with how to make one unless `dir` holds an index.
+fn must_exist(dir: &Path) -> Result<()> {
+    if !exists(dir) {
+        bail!(
+            "no index at {}; build one first with `newsidx index CORPUS` (or point to one with --index or NEWSIDX_INDEX)",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
 impl NewsIndex {
     /// Open the index in `dir` for reading or writing, refusing one made by an
     /// incompatible version.
     pub fn open(dir: &Path) -> Result<NewsIndex> {
-        if !exists(dir) {
-            bail!(
-                "no index at {}; build one first with `newsidx index CORPUS` (or point to one with --index or NEWSIDX_INDEX)",
-                dir.display()
-            );
-        }
+        must_exist(dir)?;
         let mmap = MmapDirectory::open(dir)
             .with_context(|| format!("cannot open index folder {}", dir.display()))?;
-        let index = Index::open(mmap).with_context(|| {
+        Self::open_in(dir, Box::new(mmap))
+    }
+
+    /// [`NewsIndex::open`] for an indexing run, through `maps`, whose pages
+    /// the run hands back as it goes.
+    pub fn open_mapped(dir: &Path, maps: &MappedDir) -> Result<NewsIndex> {
+        Self::open_in(dir, Box::new(maps.clone()))
+    }
+
+    fn open_in(dir: &Path, directory: Box<dyn tantivy::Directory>) -> Result<NewsIndex> {
+        must_exist(dir)?;
+        let index = Index::open(directory).with_context(|| {
             format!(
                 "cannot open the index at {}; if it was made by another version of newsidx, rebuild it with `newsidx index CORPUS --rebuild`",
                 dir.display()
@@ -180,16 +199,23 @@ impl NewsIndex {
     pub fn create(dir: &Path, corpus: &Path) -> Result<NewsIndex> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create index folder {}", dir.display()))?;
+        let maps = MappedDir::open(dir)
+            .with_context(|| format!("cannot open index folder {}", dir.display()))?;
+        Self::create_mapped(dir, corpus, &maps)
+    }
+
+    /// [`NewsIndex::create`] for an indexing run, through `maps`.
+    pub fn create_mapped(dir: &Path, corpus: &Path, maps: &MappedDir) -> Result<NewsIndex> {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create index folder {}", dir.display()))?;
         check_index_dir(dir)?;
         remove_index_files(dir)?;
         let (schema, fields) = schema::build(Model::get())?;
-        let mmap = MmapDirectory::open(dir)
-            .with_context(|| format!("cannot open index folder {}", dir.display()))?;
         let settings = tantivy::IndexSettings {
             docstore_blocksize: DOCSTORE_BLOCK_BYTES,
             ..tantivy::IndexSettings::default()
         };
-        let index = Index::create(mmap, schema, settings)
+        let index = Index::create(maps.clone(), schema, settings)
             .with_context(|| format!("cannot create an index in {}", dir.display()))?;
         schema::register_analyzers(&index);
         Ok(NewsIndex {

@@ -73,6 +73,18 @@ fn is_hyphen(c: char) -> bool {
     c == '-' || c == '\u{2010}' || c == '\u{2011}'
 }
 
+/// Whether a byte is an ASCII letter or digit, by table: one load a byte
+/// in the loops that read most of a text.
+static ASCII_ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
 /// The character at byte `i` of `text` and its width (ASCII first).
 #[inline]
 fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
@@ -262,7 +274,7 @@ impl<'a> Words<'a> {
     fn plain_ascii(&mut self, start: usize) -> Option<Piece<'a>> {
         let bytes = self.text.as_bytes();
         let mut end = start + 1;
-        while end < bytes.len() && bytes[end].is_ascii_alphanumeric() {
+        while end < bytes.len() && ASCII_ALNUM[usize::from(bytes[end])] {
             end += 1;
         }
         match bytes.get(end) {
@@ -425,7 +437,7 @@ impl<'a> Iterator for Words<'a> {
             let b = bytes[i];
             // ASCII is nearly all of any news text: test it byte by byte.
             if b.is_ascii() {
-                if b.is_ascii_alphanumeric() {
+                if ASCII_ALNUM[usize::from(b)] {
                     if self.shortcut
                         && let Some(p) = self.plain_ascii(i)
                     {

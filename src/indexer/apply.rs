@@ -283,6 +283,7 @@ impl Apply {
                     verified_before: Some(verified_before),
                     ..self.stamp.clone()
                 });
+                w.merge_for_search();
                 w.commit()?;
                 self.summary.commits += 1;
                 w.finish()?;

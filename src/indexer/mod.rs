@@ -20,7 +20,12 @@
 //!    while the workers are busy on a slow file, so a killed run keeps its
 //!    work and the next run finishes it.
 //! 6. **finish** ([`Update::run`]): take out the files the walk did not
-//!    meet, make the last commit, save the seen cache.
+//!    meet, make the last commit, merge what a bulk run left to a few large
+//!    segments (`index::writer::FINAL_MERGE_BYTES`), save the seen cache.
+//!
+//! Throughout, the index's memory maps are handed back to the kernel every
+//! few hundred milliseconds (`index::mapped`): merges read whole segments,
+//! and would otherwise hold them all in the process's resident memory.
 //!
 //! Threads hand over through bounded queues, so memory stays fixed whatever
 //! the corpus size. No writer is made at all when nothing changed. What a
@@ -35,6 +40,7 @@ use crate::corpus::walk::{self, Found, WalkOptions};
 use crate::corpus::{Entry, Skip};
 use crate::document::NewsDoc;
 use crate::index::lock::{IndexLock, Locked};
+use crate::index::mapped::MappedDir;
 use crate::index::state::{self, IndexState, SeenCache, Snapshot, Verdict};
 use crate::index::{self, NewsIndex, Stamp};
 use crate::pipeline;
@@ -194,6 +200,8 @@ pub struct Update {
     /// The run's start, in the clock of file mtimes.
     start_ns: i64,
     _lock: IndexLock,
+    /// The index folder's maps, released while the run goes on.
+    maps: MappedDir,
     /// The last commit, for the decider to read the index's state from;
     /// `None` when the run starts from an empty index.
     last_commit: Option<Snapshot>,
@@ -215,7 +223,9 @@ impl Update {
         let started = Instant::now();
         let start_ns = state::now_ns();
         let lock = lock_index_dir(corpus, index_dir)?;
-        let (ix, fresh) = open_for_update(index_dir, corpus, settings)?;
+        let maps = MappedDir::open(index_dir)
+            .with_context(|| format!("cannot open index folder {}", index_dir.display()))?;
+        let (ix, fresh) = open_for_update(index_dir, corpus, settings, &maps)?;
         let last_commit = match fresh {
             true => None,
             false => Some(Snapshot::of(&ix)?),
@@ -254,6 +264,7 @@ impl Update {
             started,
             start_ns,
             _lock: lock,
+            maps,
             last_commit,
             seen,
             cutoff,
@@ -265,8 +276,11 @@ impl Update {
     /// Run the remaining phases: walk, decide, parse, apply and commit as
     /// due (all at once, on their threads), then finish.
     pub fn run(mut self) -> Result<Summary> {
-        let (state, tally) = self.scan()?;
-        self.finish(&state, tally)
+        let maps = self.maps.clone();
+        maps.releasing(|| {
+            let (state, tally) = self.scan()?;
+            self.finish(&state, tally)
+        })
     }
 
     /// The walk, the decider and the parse workers on their threads, and
@@ -364,22 +378,27 @@ fn lock_index_dir(corpus: &Path, index_dir: &Path) -> Result<IndexLock> {
 
 /// Open the index in `dir` for an update of `corpus`, or make a new one.
 /// Returns whether the index starts empty.
-fn open_for_update(dir: &Path, corpus: &Path, settings: &Settings) -> Result<(NewsIndex, bool)> {
+fn open_for_update(
+    dir: &Path,
+    corpus: &Path,
+    settings: &Settings,
+    maps: &MappedDir,
+) -> Result<(NewsIndex, bool)> {
     if settings.rebuild {
         SeenCache::remove(dir)?;
         if index::exists(dir) {
             // Keep a readable index and clear it in the first commit, so a
             // killed rebuild leaves the old index rather than nothing.
-            if let Ok(ix) = NewsIndex::open(dir) {
+            if let Ok(ix) = NewsIndex::open_mapped(dir, maps) {
                 return Ok((ix, true));
             }
         }
-        return Ok((NewsIndex::create(dir, corpus)?, true));
+        return Ok((NewsIndex::create_mapped(dir, corpus, maps)?, true));
     }
     if !index::exists(dir) {
-        return Ok((NewsIndex::create(dir, corpus)?, true));
+        return Ok((NewsIndex::create_mapped(dir, corpus, maps)?, true));
     }
-    let ix = NewsIndex::open(dir)?;
+    let ix = NewsIndex::open_mapped(dir, maps)?;
     match &ix.stamp.corpus {
         Some(root) if Path::new(root) != corpus && !settings.repoint => bail!(
             "the index at {dir} was built from {root}, not {new}. If {new} is that corpus moved or renamed (the same files), re-point the index without reindexing: `newsidx index {new} --index {dir} --repoint` (only changed files are read again). For another corpus, give another --index, or replace this index with --rebuild.",
