@@ -110,10 +110,7 @@ impl<T: Args> Args for Deferred<T> {
 /// `augment` applied to a subcommand, keeping the subcommand's own about
 /// text (the variant's doc comment) over that of the arguments' struct, as
 /// when clap builds them eagerly.
-fn keeping_about(
-    cmd: clap::Command,
-    augment: fn(clap::Command) -> clap::Command,
-) -> clap::Command {
+fn keeping_about(cmd: clap::Command, augment: fn(clap::Command) -> clap::Command) -> clap::Command {
     let about = cmd.get_about().cloned();
     let long_about = cmd.get_long_about().cloned();
     let cmd = augment(cmd).about(None::<&str>).long_about(None::<&str>);
