@@ -83,13 +83,13 @@ fn list(col: Option<&'static str>) -> impl Iterator<Item = &'static str> {
 }
 
 /// The columns of one country line.
-/// One line of `countries.tsv`, its columns as written.
+/// One line of `countries.tsv`, its columns as written; the columns after
+/// the name are split only when asked for (a lookup by code or name never
+/// needs them).
 pub struct CountryLine {
     pub code: &'static str,
     pub name: &'static str,
-    names: Option<&'static str>,
-    adjs: Option<&'static str>,
-    caps: Option<&'static str>,
+    rest: &'static str,
 }
 
 impl CountryLine {
@@ -106,7 +106,22 @@ impl CountryLine {
     /// (its aliases of kind [`AliasKind::Name`]): the canonical name and
     /// the names column, without trap marks and former-state suffixes.
     pub fn name_spellings(&self) -> impl Iterator<Item = &'static str> {
-        std::iter::once(self.name).chain(list(self.names).map(|n| alias_text(n).0))
+        std::iter::once(self.name).chain(list(self.names()).map(|n| alias_text(n).0))
+    }
+
+    /// Other names and abbreviations.
+    fn names(&self) -> Option<&'static str> {
+        self.rest.split('\t').next()
+    }
+
+    /// Adjectives and demonyms.
+    fn adjs(&self) -> Option<&'static str> {
+        self.rest.split('\t').nth(1)
+    }
+
+    /// Capitals.
+    fn caps(&self) -> Option<&'static str> {
+        self.rest.split('\t').nth(2)
     }
 }
 
@@ -125,14 +140,9 @@ fn lines(src: &'static str) -> impl Iterator<Item = CountryLine> {
     src.lines()
         .filter(|line| !(line.starts_with('#') || line.trim().is_empty()))
         .map(|line| {
-            let mut cols = line.split('\t');
-            CountryLine {
-                code: cols.next().unwrap_or(""),
-                name: cols.next().unwrap_or(""),
-                names: cols.next(),
-                adjs: cols.next(),
-                caps: cols.next(),
-            }
+            let (code, rest) = line.split_once('\t').unwrap_or((line, ""));
+            let (name, rest) = rest.split_once('\t').unwrap_or((rest, ""));
+            CountryLine { code, name, rest }
         })
 }
 
@@ -157,13 +167,14 @@ fn push_country(
     });
     // The canonical name is an alias unless a flagged spelling of it
     // follows in the names column.
-    let flagged = list(l.names).any(|n| n.trim_start_matches(['!', '~']) == l.name && n != l.name);
+    let flagged =
+        list(l.names()).any(|n| n.trim_start_matches(['!', '~']) == l.name && n != l.name);
     let all = (!flagged)
         .then_some((l.name, AliasKind::Name))
         .into_iter()
-        .chain(list(l.names).map(|n| (n, AliasKind::Name)))
-        .chain(list(l.adjs).map(|a| (a, AliasKind::Adjective)))
-        .chain(list(l.caps).map(|k| (k, AliasKind::Capital)));
+        .chain(list(l.names()).map(|n| (n, AliasKind::Name)))
+        .chain(list(l.adjs()).map(|a| (a, AliasKind::Adjective)))
+        .chain(list(l.caps()).map(|k| (k, AliasKind::Capital)));
     for (raw, kind) in all {
         let (text, former) = alias_text(raw);
         if let Some(f) = former {
@@ -192,13 +203,13 @@ fn parse_countries(src: &'static str) -> Countries {
     for l in lines(src) {
         let code = l.code;
         if code == "-" {
-            c.blockers.extend(list(l.names));
+            c.blockers.extend(list(l.names()));
         } else if code == "=" {
-            c.firm_words.extend(list(l.names));
+            c.firm_words.extend(list(l.names()));
         } else if let Some(target) = code.strip_prefix('?') {
-            pending_context.push((target, l.names.unwrap_or(""), l.adjs.unwrap_or("")));
+            pending_context.push((target, l.names().unwrap_or(""), l.adjs().unwrap_or("")));
         } else if code.contains('+') {
-            pending_multi.extend(list(l.names).map(|alias| (alias, code)));
+            pending_multi.extend(list(l.names()).map(|alias| (alias, code)));
         } else {
             push_country(&mut c, &l, &mut pending_former);
         }
