@@ -620,11 +620,14 @@ fn marked(text: &str, marks: &[[usize; 2]], color: Color, base: &str) -> String 
                 next.next();
             }
         }
-        let safe = safe_char(c);
-        if safe != Some(c) {
-            out.push_str(&text[copied..at]);
-            out.extend(safe);
-            copied = at + c.len_utf8();
+        // Printable ASCII, most of any text, needs no check.
+        if !(' '..='~').contains(&c) {
+            let safe = safe_char(c);
+            if safe != Some(c) {
+                out.push_str(&text[copied..at]);
+                out.extend(safe);
+                copied = at + c.len_utf8();
+            }
         }
     }
     out.push_str(&text[copied..]);
