@@ -108,6 +108,10 @@ pub struct NewsIndex {
 /// than tantivy's default 16 KiB (about twenty) keep that cost low.
 pub const DOCSTORE_BLOCK_BYTES: usize = 4096;
 
+/// Decompressed document-store blocks a long-lived reader keeps (`serve`;
+/// tantivy's default).
+const DOCSTORE_CACHE_BLOCKS: usize = 100;
+
 /// Whether `dir` holds an index (of any version).
 pub fn exists(dir: &Path) -> bool {
     dir.join("meta.json").is_file()
@@ -227,9 +231,12 @@ impl NewsIndex {
     }
 
     /// A reader of the last commit that never reloads by itself (no watcher
-    /// thread): one-shot commands want one consistent view.
+    /// thread): one-shot commands want one consistent view. It keeps no
+    /// decompressed blocks of the document store: a command reads each
+    /// stored document about once, and each kept block was fresh heap
+    /// memory, pages the kernel had to fault in.
     pub fn reader(&self) -> Result<IndexReader> {
-        self.reader_with(ReloadPolicy::Manual)
+        self.open_reader(ReloadPolicy::Manual, 0)
     }
 
     /// A reader with `policy`. Another process's commit may delete the
@@ -237,9 +244,18 @@ impl NewsIndex {
     /// keeps files alive only for readers in its own process): on a missing
     /// file, read the newer commit instead, a few times.
     pub fn reader_with(&self, policy: ReloadPolicy) -> Result<IndexReader> {
+        self.open_reader(policy, DOCSTORE_CACHE_BLOCKS)
+    }
+
+    fn open_reader(&self, policy: ReloadPolicy, cache_blocks: usize) -> Result<IndexReader> {
         let mut tries = 0u32;
         loop {
-            match self.index.reader_builder().reload_policy(policy).try_into() {
+            let builder = self.index.reader_builder();
+            match builder
+                .reload_policy(policy)
+                .doc_store_cache_num_blocks(cache_blocks)
+                .try_into()
+            {
                 Ok(r) => return Ok(r),
                 Err(tantivy::TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(_)))
                     if tries < READER_TRIES =>
