@@ -213,8 +213,9 @@ pub fn collapse_ws(s: &str) -> String {
 }
 
 /// `collapse_ws`, appended to `out` (callers that go line by line reuse one
-/// buffer). Runs of printable ASCII, nearly all of an English article, are
-/// copied whole; only other characters are looked at one by one.
+/// buffer). Runs of printable ASCII with single spaces, nearly all of an
+/// English article, are copied whole; only other characters are looked at
+/// one by one.
 pub fn collapse_ws_into(s: &str, out: &mut String) {
     let start = out.len();
     let bytes = s.as_bytes();
@@ -223,9 +224,20 @@ pub fn collapse_ws_into(s: &str, out: &mut String) {
     while i < bytes.len() {
         let b = bytes[i];
         if b.is_ascii_graphic() {
+            // The run goes on through single spaces between printable
+            // characters, which the output keeps as they are: most lines
+            // are then copied in one piece.
             let run = i;
-            while i < bytes.len() && bytes[i].is_ascii_graphic() {
-                i += 1;
+            loop {
+                while i < bytes.len() && bytes[i].is_ascii_graphic() {
+                    i += 1;
+                }
+                if bytes.get(i) == Some(&b' ') && bytes.get(i + 1).is_some_and(u8::is_ascii_graphic)
+                {
+                    i += 1;
+                } else {
+                    break;
+                }
             }
             if pending_space {
                 out.push(' ');

@@ -83,12 +83,73 @@ fn list(col: Option<&'static str>) -> impl Iterator<Item = &'static str> {
 }
 
 /// The columns of one country line.
-struct CountryLine {
-    code: &'static str,
-    name: &'static str,
-    names: Option<&'static str>,
-    adjs: Option<&'static str>,
-    caps: Option<&'static str>,
+/// One line of `countries.tsv`, its columns as written; the columns after
+/// the name are split only when asked for (a lookup by code or name never
+/// needs them).
+pub struct CountryLine {
+    pub code: &'static str,
+    pub name: &'static str,
+    rest: &'static str,
+}
+
+impl CountryLine {
+    /// Whether the line defines a country (not a blocker, firm-word,
+    /// context or several-countries line).
+    fn is_country(&self) -> bool {
+        !(self.code == "-"
+            || self.code == "="
+            || self.code.starts_with('?')
+            || self.code.contains('+'))
+    }
+
+    /// Every spelling the gazetteer takes as one of the country's names
+    /// (its aliases of kind [`AliasKind::Name`]): the canonical name and
+    /// the names column, without trap marks and former-state suffixes.
+    pub fn name_spellings(&self) -> impl Iterator<Item = &'static str> {
+        std::iter::once(self.name).chain(list(self.names()).map(|n| alias_text(n).0))
+    }
+
+    /// Other names and abbreviations.
+    fn names(&self) -> Option<&'static str> {
+        self.rest.split('\t').next()
+    }
+
+    /// Adjectives and demonyms.
+    fn adjs(&self) -> Option<&'static str> {
+        self.rest.split('\t').nth(1)
+    }
+
+    /// Capitals.
+    fn caps(&self) -> Option<&'static str> {
+        self.rest.split('\t').nth(2)
+    }
+}
+
+/// An alias as written (`!` or `~` marks a trap; `^XX` names the former
+/// state it stands for): its text, and the former state's code.
+fn alias_text(raw: &'static str) -> (&'static str, Option<&'static str>) {
+    let text = raw.trim_start_matches(['!', '~']);
+    match text.split_once('^') {
+        Some((t, former)) => (t, Some(former)),
+        None => (text, None),
+    }
+}
+
+/// The lines of a countries table that are neither comments nor blank.
+fn lines(src: &'static str) -> impl Iterator<Item = CountryLine> {
+    src.lines()
+        .filter(|line| !(line.starts_with('#') || line.trim().is_empty()))
+        .map(|line| {
+            let (code, rest) = line.split_once('\t').unwrap_or((line, ""));
+            let (name, rest) = rest.split_once('\t').unwrap_or((rest, ""));
+            CountryLine { code, name, rest }
+        })
+}
+
+/// The countries of `countries.tsv` line by line, without building the
+/// gazetteer (for a lookup that needs only codes and names).
+pub fn country_lines() -> impl Iterator<Item = CountryLine> {
+    lines(COUNTRIES_TSV).filter(CountryLine::is_country)
 }
 
 /// Add a country and its aliases; a capital's former state (`^XX`) is
@@ -106,17 +167,17 @@ fn push_country(
     });
     // The canonical name is an alias unless a flagged spelling of it
     // follows in the names column.
-    let flagged = list(l.names).any(|n| n.trim_start_matches(['!', '~']) == l.name && n != l.name);
+    let flagged =
+        list(l.names()).any(|n| n.trim_start_matches(['!', '~']) == l.name && n != l.name);
     let all = (!flagged)
         .then_some((l.name, AliasKind::Name))
         .into_iter()
-        .chain(list(l.names).map(|n| (n, AliasKind::Name)))
-        .chain(list(l.adjs).map(|a| (a, AliasKind::Adjective)))
-        .chain(list(l.caps).map(|k| (k, AliasKind::Capital)));
+        .chain(list(l.names()).map(|n| (n, AliasKind::Name)))
+        .chain(list(l.adjs()).map(|a| (a, AliasKind::Adjective)))
+        .chain(list(l.caps()).map(|k| (k, AliasKind::Capital)));
     for (raw, kind) in all {
-        let mut text = raw.trim_start_matches(['!', '~']);
-        if let Some((t, f)) = text.split_once('^') {
-            text = t;
+        let (text, former) = alias_text(raw);
+        if let Some(f) = former {
             pending_former.push((c.aliases.len(), f));
         }
         c.aliases.push(Alias {
@@ -139,27 +200,16 @@ fn parse_countries(src: &'static str) -> Countries {
     let mut pending_context: Vec<(&'static str, &'static str, &'static str)> = Vec::new();
     let mut pending_former: Vec<(usize, &'static str)> = Vec::new();
     let mut pending_multi: Vec<(&'static str, &'static str)> = Vec::new();
-    for line in src.lines() {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        }
-        let mut cols = line.split('\t');
-        let Some(code) = cols.next() else { continue };
-        let l = CountryLine {
-            code,
-            name: cols.next().unwrap_or(""),
-            names: cols.next(),
-            adjs: cols.next(),
-            caps: cols.next(),
-        };
+    for l in lines(src) {
+        let code = l.code;
         if code == "-" {
-            c.blockers.extend(list(l.names));
+            c.blockers.extend(list(l.names()));
         } else if code == "=" {
-            c.firm_words.extend(list(l.names));
+            c.firm_words.extend(list(l.names()));
         } else if let Some(target) = code.strip_prefix('?') {
-            pending_context.push((target, l.names.unwrap_or(""), l.adjs.unwrap_or("")));
+            pending_context.push((target, l.names().unwrap_or(""), l.adjs().unwrap_or("")));
         } else if code.contains('+') {
-            pending_multi.extend(list(l.names).map(|alias| (alias, code)));
+            pending_multi.extend(list(l.names()).map(|alias| (alias, code)));
         } else {
             push_country(&mut c, &l, &mut pending_former);
         }
