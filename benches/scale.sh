@@ -210,6 +210,8 @@ index_tool() { # index_tool TOOL
     R[$tool.idx_cpu]=$(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}')
     R[$tool.idx_rss]=$((rss / 1024))
     R[$tool.size]=$(bytes_of "$dir")
+    # Segments a search opens (one document store each).
+    [[ $tool == newsidx ]] && R[newsidx.segments]=$(find "$dir/ix" -name '*.store' | wc -l)
     log "$tool: indexed in ${t} s (CPU $(awk -v u="$u" -v s="$s" 'BEGIN {print u + s}') s), peak RSS $((rss / 1024)) MiB, $(mib "${R[$tool.size]}") MiB"
 }
 
@@ -279,6 +281,7 @@ search_tool() { # search_tool TOOL
 
 f1() { [[ -n ${1:-} ]] && printf '%.1f' "$1" || printf '–'; }
 f2() { [[ -n ${1:-} ]] && printf '%.2f' "$1" || printf '–'; }
+f0() { [[ -n ${1:-} ]] && printf '%d' "$1" || printf '–'; }
 ratio() { [[ -n ${1:-} && -n ${2:-} ]] && awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}' || printf '–'; }
 
 # Derived figures of the size: MiB/s, index ÷ corpus, re-index %.
@@ -322,6 +325,7 @@ print_size() { # print_size FACTOR
     row "MiB/s (wall)" rate f2
     row "peak RSS indexing MiB" idx_rss f1
     row "index ÷ corpus" ratio f2
+    row "index segments" segments f0
     row "unchanged re-index s" reidx_s f2
     row "re-index % of full" reidx_pct f1
     row "search median ms (7 queries)" plain_med f1
