@@ -443,6 +443,27 @@ fn prepare(client: &Client, corpus: &Path, s: &Settings) -> Result<bool> {
         if !health.ok() || health.body["timed_out"] == json!(true) {
             bail!("the remote index '{name}' was created but its shards did not start within 60 s");
         }
+        // A node lost before a shard's replica has recovered takes the
+        // shard's only copy with it, and the documents sent to it are
+        // refused for good: where the cluster has the nodes for the
+        // replicas, wait for them (a CI run on a loaded machine lost a third
+        // of a push that way).
+        let replicas = s.layout.replicas.unwrap_or(1);
+        let data_nodes = health.body["number_of_data_nodes"].as_u64().unwrap_or(1);
+        if replicas > 0 && data_nodes > u64::from(replicas) {
+            let green = client.json(
+                Method::Get,
+                &format!("/_cluster/health/{name}?wait_for_status=green&timeout=60s"),
+                None,
+            )?;
+            if !green.ok() || green.body["timed_out"] == json!(true) {
+                eprintln!(
+                    "newsidx: warning: the replicas of the remote index '{}' did not start within 60 s; \
+                     until they do, a node lost loses the documents sent to it",
+                    crate::render::sanitize(name, true)
+                );
+            }
+        }
     }
     let meta = json!({ "_meta": { "newsidx": {
         "mapping_version": mapping::MAPPING_VERSION,
