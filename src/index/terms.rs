@@ -4,8 +4,9 @@ use super::NewsIndex;
 use super::schema::news_analyzer;
 use anyhow::Result;
 use std::collections::HashMap;
-use tantivy::Searcher;
+use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::tokenizer::TokenStream;
+use tantivy::{DocAddress, DocSet, Searcher, TERMINATED, TantivyDocument, Term};
 
 /// Which words a suggestion may come from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,6 +74,48 @@ pub fn near(
     Ok(found.into_iter().collect())
 }
 
+/// How `term` (a stemmed body term) is written in the archive: the first
+/// word of an article that indexes as it, lower-cased ("coffe" is written
+/// "coffee", "energi" "energy"). `None` when no article has the term. Costs
+/// one stored document and its analysis: for "did you mean", which shows
+/// words, not stems, and measures its distances on them.
+pub fn surface(ix: &NewsIndex, searcher: &Searcher, term: &str) -> Result<Option<String>> {
+    let field = ix.fields.body;
+    let t = Term::from_field_text(field, term);
+    for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+        let inverted = seg.inverted_index(field)?;
+        let Some(postings) = inverted.read_postings(&t, IndexRecordOption::Basic)? else {
+            continue;
+        };
+        let doc = postings.doc();
+        if doc == TERMINATED {
+            continue;
+        }
+        let stored: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc))?;
+        let Some(body) = stored.get_first(field).and_then(|v| v.as_str()) else {
+            continue;
+        };
+        if let Some(word) = written_as(body, term) {
+            return Ok(Some(word));
+        }
+    }
+    Ok(None)
+}
+
+/// The first word of `text` that the news analyzer indexes as `term`,
+/// lower-cased.
+fn written_as(text: &str, term: &str) -> Option<String> {
+    let mut a = news_analyzer();
+    let mut s = a.token_stream(text);
+    while s.advance() {
+        let t = s.token();
+        if t.text == term {
+            return text.get(t.offset_from..t.offset_to).map(str::to_lowercase);
+        }
+    }
+    None
+}
+
 /// The terms `text` is indexed as in title and body (stemmed, with
 /// repeats, in order).
 pub fn analyze(text: &str) -> Vec<String> {
@@ -83,4 +126,23 @@ pub fn analyze(text: &str) -> Vec<String> {
         out.push(s.token().text.clone());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stem_is_shown_as_the_text_wrote_it() {
+        let text = "Energy prices rose. Coffee exports fell; the coffee harvest was late.";
+        let coffe = term_of(Vocabulary::Words, "coffee").expect("one word");
+        assert_eq!(written_as(text, &coffe).as_deref(), Some("coffee"));
+        let energi = term_of(Vocabulary::Words, "energy").expect("one word");
+        assert_ne!(
+            energi, "energy",
+            "the test needs a word that stems differently"
+        );
+        assert_eq!(written_as(text, &energi).as_deref(), Some("energy"));
+        assert_eq!(written_as(text, "wheat"), None);
+    }
 }

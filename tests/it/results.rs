@@ -218,6 +218,66 @@ fn a_misspelt_query_gets_a_suggestion_with_its_count() {
     // Minister values too.
     let v = ix.search_json("minister:gemab", &[]);
     assert_eq!(v["suggestion"]["query"], "minister:gemba", "{v:#}");
+    // A word as the articles write it, never a stem or a stem with the
+    // typo's ending on it: "cofee" was once "comee" ("come" + "e", one
+    // letter from "cofee"), "enrgy" the stem "energi".
+    for (typo, word) in [
+        ("cofee", "coffee"),
+        ("enrgy", "energy"),
+        ("ministr", "minister"),
+    ] {
+        let v = ix.search_json(typo, &[]);
+        assert_eq!(v["suggestion"]["query"], word, "{v:#}");
+        assert_eq!(
+            v["suggestion"]["total_hits"].as_u64(),
+            Some(count(&ix, word) as u64)
+        );
+    }
+}
+
+/// A corpus of `n` one-line articles saying `word`, numbered from `from`.
+fn say(dir: &std::path::Path, word: &str, from: usize, n: usize) {
+    for i in from..from + n {
+        let text = format!(
+            "Report {i}\n\nThe {word} said on day {i} that talks would go on into the week.\n"
+        );
+        std::fs::write(dir.join(format!("{i}.txt")), text).expect("write");
+    }
+}
+
+#[test]
+fn a_query_with_a_few_hits_gets_a_suggestion_only_when_a_respelling_finds_far_more() {
+    let corpus = tempfile::tempdir().expect("temp dir");
+    say(corpus.path(), "goverment", 0, 4);
+    say(corpus.path(), "government", 4, 90);
+    say(corpus.path(), "ministre", 94, 4);
+    say(corpus.path(), "minister", 98, 30);
+    let ix = tempfile::tempdir().expect("temp dir");
+    newsidx()
+        .args(["index", "--no-progress"])
+        .arg(corpus.path())
+        .arg("--index")
+        .arg(ix.path())
+        .assert()
+        .success();
+    let search = |q: &str| -> Value {
+        let out = newsidx()
+            .args(["search", q, "--format", "json", "--index"])
+            .arg(ix.path())
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{q}");
+        serde_json::from_slice(&out.stdout).expect("JSON")
+    };
+    // 4 hits, and 90 (more than 20 times as many) one letter away.
+    let v = search("goverment");
+    assert_eq!(v["total_hits"], 4);
+    assert_eq!(v["suggestion"]["query"], "government", "{v:#}");
+    assert_eq!(v["suggestion"]["total_hits"], 90);
+    // 4 hits, and only 30 close by: a rare spelling is left alone.
+    let v = search("ministre");
+    assert_eq!(v["total_hits"], 4);
+    assert!(v.get("suggestion").is_none(), "{v:#}");
 }
 
 #[test]
