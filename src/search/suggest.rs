@@ -76,19 +76,19 @@ pub fn suggest(
             continue;
         };
         let max = if term.chars().count() < 5 { 1 } else { 2 };
-        let mut cands = terms::near(ix, searcher, vocab, &term, |t| {
+        let mut cands: Vec<(usize, u64, String)> = terms::near(ix, searcher, vocab, &term, |t| {
             t != term && distance(t, &term, max).is_some()
-        })?;
-        cands.sort_by(|a, b| {
-            let (da, db) = (distance(&a.0, &term, max), distance(&b.0, &term, max));
-            da.cmp(&db).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0))
-        });
+        })?
+        .into_iter()
+        .filter_map(|(t, freq)| Some((distance(&t, &term, max)?, freq, t)))
+        .collect();
+        cands.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
         // Terms are stems: the distance that ranks them is between the
         // words as written ("cofee" is one letter from "coffee" but also
         // from "come"'s stem with an "e" added, which no text writes).
         let lower = word.to_lowercase();
         let mut spelled = Vec::new();
-        for (cand, freq) in cands.into_iter().take(CANDIDATES) {
+        for (_, freq, cand) in cands.into_iter().take(CANDIDATES) {
             let Some(w) = spelling(ix, searcher, vocab, &lower, &term, &cand)? else {
                 continue;
             };
