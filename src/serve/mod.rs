@@ -33,6 +33,8 @@ use http::Response;
 use params::{ParamError, Params};
 use serde_json::json;
 use std::net::TcpListener;
+use std::panic::AssertUnwindSafe;
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -70,7 +72,7 @@ pub struct App {
     /// addressed to a loopback host are answered: see [`host_allowed`]).
     loopback: bool,
     timeout: Duration,
-    pool: Sender<Box<dyn FnOnce() + Send>>,
+    pool: Sender<Job>,
 }
 
 impl App {
@@ -78,24 +80,12 @@ impl App {
         let reader = ix.reader_with(ReloadPolicy::OnCommitWithDelay)?;
         // Every search counts facets: their values are read once.
         search::facets::keep_values();
-        let (tx, rx) = bounded::<Box<dyn FnOnce() + Send>>(config.workers * 16);
-        for i in 0..config.workers {
-            let rx = rx.clone();
-            std::thread::Builder::new()
-                .name(format!("newsidx-search-{i}"))
-                .spawn(move || {
-                    for job in rx {
-                        job();
-                    }
-                })
-                .context("cannot start a search thread")?;
-        }
         Ok(Arc::new(App {
             ix,
             reader,
             loopback,
             timeout: config.search_timeout,
-            pool: tx,
+            pool: pool(config.workers)?,
         }))
     }
 
@@ -145,7 +135,18 @@ impl App {
         let path = path.to_string();
         let job_p = p.clone();
         let job = Box::new(move || {
-            let _ = tx.send(app.index_route(&path, &job_p));
+            // A bug in a search costs its request a 500, not the server a
+            // thread (the panic's message goes to stderr first).
+            let resp = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                app.index_route(&path, &job_p)
+            }))
+            .unwrap_or_else(|_| {
+                let why = anyhow::anyhow!(
+                    "newsidx failed on this request (a bug: please report it with the address); other requests are not affected"
+                );
+                internal(api, &job_p, &why)
+            });
+            let _ = tx.send(resp);
         });
         match self.pool.try_send(job) {
             Ok(()) => {}
@@ -439,6 +440,27 @@ fn human_duration(d: Duration) -> String {
     }
 }
 
+/// What a search thread runs.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// `workers` threads running the jobs sent to them; a job that panics ends,
+/// not its thread.
+fn pool(workers: usize) -> Result<Sender<Job>> {
+    let (tx, rx) = bounded::<Job>(workers * 16);
+    for i in 0..workers {
+        let rx = rx.clone();
+        std::thread::Builder::new()
+            .name(format!("newsidx-search-{i}"))
+            .spawn(move || {
+                for job in rx {
+                    let _ = std::panic::catch_unwind(AssertUnwindSafe(job));
+                }
+            })
+            .context("cannot start a search thread")?;
+    }
+    Ok(tx)
+}
+
 /// Serve `ix` on `listener` until the process ends.
 pub fn run(ix: NewsIndex, listener: TcpListener, config: Config) -> Result<()> {
     let loopback = listener.local_addr()?.ip().is_loopback();
@@ -450,6 +472,26 @@ pub fn run(ix: NewsIndex, listener: TcpListener, config: Config) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_job_that_panics_leaves_its_thread_to_the_next() {
+        let tx = pool(1).expect("a thread");
+        let (done_tx, done_rx) = bounded(2);
+        let first = done_tx.clone();
+        tx.send(Box::new(move || {
+            let _ = first.send(1);
+            panic!("a bug in one request");
+        }))
+        .expect("queued");
+        tx.send(Box::new(move || {
+            let _ = done_tx.send(2);
+        }))
+        .expect("queued");
+        let got: Vec<i32> = (0..2)
+            .map(|_| done_rx.recv_timeout(Duration::from_secs(5)).expect("ran"))
+            .collect();
+        assert_eq!(got, [1, 2]);
+    }
 
     #[test]
     fn only_loopback_hosts_pass() {
