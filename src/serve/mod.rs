@@ -34,7 +34,6 @@ use params::{ParamError, Params};
 use serde_json::json;
 use std::net::TcpListener;
 use std::panic::AssertUnwindSafe;
-use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
