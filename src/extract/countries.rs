@@ -6,6 +6,8 @@
 
 use super::gazetteer::{self, Alias, AliasKind, Pat, TitleKind};
 use super::text::{self, char_after, char_before, is_word_char};
+use rustc_hash::FxHashMap;
+use std::sync::OnceLock;
 
 /// A gazetteer pattern found in the text (case and boundaries checked).
 #[derive(Clone, Copy, Debug)]
@@ -492,20 +494,23 @@ pub fn code_for(value: &str) -> Option<&'static str> {
     if v.is_empty() {
         return None;
     }
-    // Codes and names straight from the lines of countries.tsv: building
-    // the whole gazetteer for one `country:` value was a sixth of such a
-    // search (680,000 instructions).
-    let lines = gazetteer::country_lines;
+    // Codes and names from the lines of countries.tsv, read once into a
+    // table: building the whole gazetteer for one `country:` value was a
+    // sixth of such a search (680,000 instructions), and reading the lines
+    // again for each value was a sixth of `serve`'s CPU (every search's
+    // country facet asks for ten codes).
+    let by = codes_and_names();
     if v.len() == 2
-        && let Some(l) = lines().find(|l| l.code.eq_ignore_ascii_case(v))
+        && let Some(code) = by.codes.get(v.to_ascii_uppercase().as_str())
     {
-        return Some(l.code);
+        return Some(code);
     }
     // A canonical name as stored in the index (every country facet value):
     // found before scanning the aliases.
-    if let Some(l) = lines().find(|l| l.name == v) {
-        return Some(l.code);
+    if let Some(code) = by.names.get(v) {
+        return Some(code);
     }
+    let lines = gazetteer::country_lines;
     let spelt =
         |t: &str| t.eq_ignore_ascii_case(v) || t.trim_start_matches("the ").eq_ignore_ascii_case(v);
     if let Some(l) = lines().find(|l| l.name_spellings().any(spelt)) {
@@ -521,6 +526,28 @@ pub fn code_for(value: &str) -> Option<&'static str> {
             .map(|d| d.code)
     };
     by(AliasKind::Adjective).or_else(|| by(AliasKind::Capital))
+}
+
+/// The countries' codes (as countries.tsv writes them, upper case) and
+/// canonical names, each to the code.
+struct CodesAndNames {
+    codes: FxHashMap<&'static str, &'static str>,
+    names: FxHashMap<&'static str, &'static str>,
+}
+
+fn codes_and_names() -> &'static CodesAndNames {
+    static TABLE: OnceLock<CodesAndNames> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = CodesAndNames {
+            codes: FxHashMap::default(),
+            names: FxHashMap::default(),
+        };
+        for l in gazetteer::country_lines() {
+            t.codes.entry(l.code).or_insert(l.code);
+            t.names.entry(l.name).or_insert(l.code);
+        }
+        t
+    })
 }
 
 /// The canonical name of a gazetteer code.
