@@ -26,7 +26,7 @@ use crate::search::{DefaultOperator, Hit, Request, Results, Sort, timeline};
 use anyhow::{Context, Result, bail};
 use client::{Client, Method, Reply};
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -325,7 +325,7 @@ fn facets_of(
     req.facets
         .iter()
         .map(|f| {
-            let counts: HashMap<String, u64> = buckets(&r["aggregations"][f.name()])
+            let counts: rustc_hash::FxHashMap<String, u64> = buckets(&r["aggregations"][f.name()])
                 .filter_map(|b| Some((b["key"].as_str()?.to_string(), b["doc_count"].as_u64()?)))
                 .collect();
             (

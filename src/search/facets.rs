@@ -5,6 +5,7 @@
 
 use super::hit::FacetCount;
 use crate::index::schema::names;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
@@ -53,7 +54,7 @@ pub struct Tally {
 #[derive(Default)]
 pub struct Tallied {
     /// One map per requested facet, in request order.
-    pub facets: Vec<HashMap<String, u64>>,
+    pub facets: Vec<FxHashMap<String, u64>>,
     /// Months as `year * 12 + month0`.
     pub months: BTreeMap<i32, u64>,
 }
@@ -147,7 +148,7 @@ impl Collector for Tally {
 
     fn merge_fruits(&self, fruits: Vec<Tallied>) -> tantivy::Result<Tallied> {
         let mut out = Tallied {
-            facets: vec![HashMap::new(); self.facets.len()],
+            facets: vec![FxHashMap::default(); self.facets.len()],
             months: BTreeMap::new(),
         };
         for f in fruits {
@@ -191,7 +192,7 @@ impl SegmentCollector for SegmentTally {
     fn harvest(self) -> Tallied {
         let mut facets = Vec::with_capacity(self.columns.len());
         for (col, counts, values) in self.columns {
-            let mut m = HashMap::new();
+            let mut m = FxHashMap::default();
             if let Some(kept) = values {
                 for (n, value) in counts.iter().zip(kept.values.iter()) {
                     if let (n @ 1.., Some(value)) = (*n, value) {
@@ -316,7 +317,7 @@ fn kept_values(segment: SegmentId, facet: Facet, col: &StrColumn, max_doc: u32) 
 }
 
 /// The `keep` largest counts, ties by value; countries carry their ISO code.
-pub fn top(facet: Facet, counts: HashMap<String, u64>, keep: usize) -> Vec<FacetCount> {
+pub fn top(facet: Facet, counts: FxHashMap<String, u64>, keep: usize) -> Vec<FacetCount> {
     let mut v: Vec<(String, u64)> = counts.into_iter().collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     v.truncate(keep);
@@ -433,7 +434,7 @@ mod tests {
 
     #[test]
     fn top_orders_by_count_then_value() {
-        let m: HashMap<String, u64> = [("b", 2), ("a", 2), ("c", 5)]
+        let m: FxHashMap<String, u64> = [("b", 2), ("a", 2), ("c", 5)]
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect();
