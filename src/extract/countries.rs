@@ -505,9 +505,10 @@ pub fn code_for(value: &str) -> Option<&'static str> {
     {
         return Some(code);
     }
-    // A canonical name as stored in the index (every country facet value):
-    // found before scanning the aliases.
-    if let Some(code) = by.names.get(v) {
+    // A canonical name, as stored in the index (every country facet value)
+    // or typed in any case (`country:japan`): found before scanning the
+    // aliases.
+    if let Some(code) = by.names.get(v.to_lowercase().as_str()) {
         return Some(code);
     }
     let lines = gazetteer::country_lines;
@@ -529,10 +530,10 @@ pub fn code_for(value: &str) -> Option<&'static str> {
 }
 
 /// The countries' codes (as countries.tsv writes them, upper case) and
-/// canonical names, each to the code.
+/// canonical names (lower-cased), each to the code.
 struct CodesAndNames {
     codes: FxHashMap<&'static str, &'static str>,
-    names: FxHashMap<&'static str, &'static str>,
+    names: FxHashMap<String, &'static str>,
 }
 
 fn codes_and_names() -> &'static CodesAndNames {
@@ -544,7 +545,7 @@ fn codes_and_names() -> &'static CodesAndNames {
         };
         for l in gazetteer::country_lines() {
             t.codes.entry(l.code).or_insert(l.code);
-            t.names.entry(l.name).or_insert(l.code);
+            t.names.entry(l.name.to_lowercase()).or_insert(l.code);
         }
         t
     })
@@ -610,6 +611,8 @@ mod tests {
                 d.code.to_string(),
                 d.code.to_lowercase(),
                 d.name.to_string(),
+                d.name.to_lowercase(),
+                d.name.to_uppercase(),
             ]);
         }
         for a in &g.aliases {
