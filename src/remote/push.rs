@@ -435,34 +435,25 @@ fn prepare(client: &Client, corpus: &Path, s: &Settings) -> Result<bool> {
         if !put.ok() {
             bail!("cannot create the remote index '{name}': {}", put.reason());
         }
-        let health = client.json(
-            Method::Get,
-            &format!("/_cluster/health/{name}?wait_for_status=yellow&timeout=60s"),
-            None,
-        )?;
-        if !health.ok() || health.body["timed_out"] == json!(true) {
+        let Some(health) = wait_for(client, name, "yellow")? else {
             bail!("the remote index '{name}' was created but its shards did not start within 60 s");
-        }
+        };
         // A node lost before a shard's replica has recovered takes the
         // shard's only copy with it, and the documents sent to it are
         // refused for good: where the cluster has the nodes for the
         // replicas, wait for them (a CI run on a loaded machine lost a third
         // of a push that way).
         let replicas = s.layout.replicas.unwrap_or(1);
-        let data_nodes = health.body["number_of_data_nodes"].as_u64().unwrap_or(1);
-        if replicas > 0 && data_nodes > u64::from(replicas) {
-            let green = client.json(
-                Method::Get,
-                &format!("/_cluster/health/{name}?wait_for_status=green&timeout=60s"),
-                None,
-            )?;
-            if !green.ok() || green.body["timed_out"] == json!(true) {
-                eprintln!(
-                    "newsidx: warning: the replicas of the remote index '{}' did not start within 60 s; \
-                     until they do, a node lost loses the documents sent to it",
-                    crate::render::sanitize(name, true)
-                );
-            }
+        let data_nodes = health["number_of_data_nodes"].as_u64().unwrap_or(1);
+        if replicas > 0
+            && data_nodes > u64::from(replicas)
+            && wait_for(client, name, "green")?.is_none()
+        {
+            eprintln!(
+                "newsidx: warning: the replicas of the remote index '{}' did not start within 60 s; \
+                 until they do, a node lost loses the documents sent to it",
+                crate::render::sanitize(name, true)
+            );
         }
     }
     let meta = json!({ "_meta": { "newsidx": {
@@ -478,6 +469,18 @@ fn prepare(client: &Client, corpus: &Path, s: &Settings) -> Result<bool> {
         );
     }
     Ok(created)
+}
+
+/// Wait up to 60 s for index `name` to reach `status` (`yellow`: its
+/// primary shards started; `green`: its replicas too): the cluster's
+/// health answer, or `None` when the wait ran out.
+fn wait_for(client: &Client, name: &str, status: &str) -> Result<Option<Value>> {
+    let health = client.json(
+        Method::Get,
+        &format!("/_cluster/health/{name}?wait_for_status={status}&timeout=60s"),
+        None,
+    )?;
+    Ok((health.ok() && health.body["timed_out"] != json!(true)).then_some(health.body))
 }
 
 /// What the remote index holds, by file (after a refresh, so that documents

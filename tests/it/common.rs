@@ -32,6 +32,17 @@ pub fn newsidx() -> Command {
     c
 }
 
+/// `newsidx index CORPUS --index INDEX`, which must succeed.
+pub fn index_folder(corpus: &Path, index: &Path) {
+    newsidx()
+        .args(["index", "--no-progress"])
+        .arg(corpus)
+        .arg("--index")
+        .arg(index)
+        .assert()
+        .success();
+}
+
 /// A temporary index of the sample corpus, built once per test that asks.
 pub struct Indexed {
     pub dir: tempfile::TempDir,
@@ -40,13 +51,7 @@ pub struct Indexed {
 impl Indexed {
     pub fn sample() -> Indexed {
         let dir = tempfile::tempdir().expect("temp dir");
-        newsidx()
-            .args(["index", "--no-progress"])
-            .arg(sample_corpus())
-            .arg("--index")
-            .arg(dir.path())
-            .assert()
-            .success();
+        index_folder(&sample_corpus(), dir.path());
         Indexed { dir }
     }
 

@@ -239,15 +239,7 @@ fn incremental_runs_keep_groups_right() {
         std::fs::copy(src.join(rel), &to).unwrap();
     }
     let index = tempfile::tempdir().unwrap();
-    let run_index = || {
-        newsidx()
-            .args(["index", "--no-progress"])
-            .arg(corpus.path())
-            .arg("--index")
-            .arg(index.path())
-            .assert()
-            .success();
-    };
+    let run_index = || index_folder(corpus.path(), index.path());
     let groups = || -> Vec<Vec<String>> {
         let out = newsidx()
             .args(["search", "frost", "--format", "json", "--index"])

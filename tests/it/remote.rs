@@ -5,7 +5,7 @@
 //! `NEWSIDX_REQUIRE_ALL=1` (set by `.ci/run`), which turns the skip into a
 //! failure.
 
-use crate::common::{Indexed, newsidx, sample_corpus};
+use crate::common::{Indexed, index_folder, newsidx, sample_corpus};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -310,13 +310,7 @@ fn generate(corpus: &Path, n: usize) {
 /// Documents a local index of `corpus` holds.
 fn local_count(corpus: &Path) -> u64 {
     let dir = tempfile::tempdir().expect("temp dir");
-    newsidx()
-        .args(["index", "--no-progress"])
-        .arg(corpus)
-        .arg("--index")
-        .arg(dir.path())
-        .assert()
-        .success();
+    index_folder(corpus, dir.path());
     let out = newsidx()
         .args(["stats", "--format", "json", "--index"])
         .arg(dir.path())

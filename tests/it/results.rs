@@ -253,13 +253,7 @@ fn a_query_with_a_few_hits_gets_a_suggestion_only_when_a_respelling_finds_far_mo
     say(corpus.path(), "ministre", 94, 4);
     say(corpus.path(), "minister", 98, 30);
     let ix = tempfile::tempdir().expect("temp dir");
-    newsidx()
-        .args(["index", "--no-progress"])
-        .arg(corpus.path())
-        .arg("--index")
-        .arg(ix.path())
-        .assert()
-        .success();
+    index_folder(corpus.path(), ix.path());
     let search = |q: &str| -> Value {
         let out = newsidx()
             .args(["search", q, "--format", "json", "--index"])

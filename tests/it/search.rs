@@ -358,13 +358,7 @@ fn colour_only_when_asked_and_no_control_characters() {
     )
     .expect("write");
     let index = corpus.path().join("ix");
-    newsidx()
-        .args(["index", "--no-progress"])
-        .arg(corpus.path())
-        .arg("--index")
-        .arg(&index)
-        .assert()
-        .success();
+    index_folder(corpus.path(), &index);
     let run = |args: &[&str], no_color: bool| {
         let mut c = newsidx();
         c.args(["search", "reactor"])

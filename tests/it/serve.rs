@@ -4,7 +4,7 @@
 //! what a client may send, cut-off searches, and an index that changes under
 //! a running server. (Chromium drives the page in `browser.rs`.)
 
-use super::common::{Indexed, newsidx};
+use super::common::{Indexed, index_folder};
 use super::web::{HOSTILE_FILE, Server, hostile_corpus, index_of, repo_file};
 use serde_json::Value;
 use std::io::{Read, Write};
@@ -433,13 +433,7 @@ fn new_articles_appear_after_the_next_commit_without_a_restart() {
         "Zeolite filters installed\n\nZeolite filters now clean the reactor water.\n",
     )
     .expect("write");
-    newsidx()
-        .args(["index", "--no-progress"])
-        .arg(corpus.path())
-        .arg("--index")
-        .arg(idx.path())
-        .assert()
-        .success();
+    index_folder(corpus.path(), idx.path());
     let t = Instant::now();
     while count("zeolite") != Some(1) {
         assert!(

@@ -4,7 +4,7 @@
 
 #![allow(dead_code)]
 
-use super::common::{newsidx, sample_corpus};
+use super::common::{index_folder, sample_corpus};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -62,13 +62,7 @@ fn copy_dir(from: &Path, to: &Path) {
 /// Index `corpus` into a new temporary folder.
 pub fn index_of(corpus: &Path) -> tempfile::TempDir {
     let idx = tempfile::tempdir().expect("temp dir");
-    newsidx()
-        .args(["index", "--no-progress"])
-        .arg(corpus)
-        .arg("--index")
-        .arg(idx.path())
-        .assert()
-        .success();
+    index_folder(corpus, idx.path());
     idx
 }
 
