@@ -14,6 +14,7 @@
 //! glue from the command line to one library call and one renderer; only
 //! [`index`] and [`search`] know tantivy.
 
+pub mod alloc;
 pub mod article;
 pub mod backend;
 pub mod check;
