@@ -22,6 +22,14 @@ use std::process::ExitCode;
 /// Parse the command line, run the command, print any error, exit.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The long runs allocate through mimalloc; a search keeps glibc's
+    // cheaper start (src/alloc.rs). Before any thread starts.
+    if matches!(
+        cli.command,
+        Command::Index(_) | Command::Push(_) | Command::Serve(_)
+    ) {
+        crate::alloc::use_mimalloc();
+    }
     let outcome = match run(cli) {
         Ok(o) => o,
         Err(e) => {
