@@ -17,8 +17,9 @@
 #   xapian_index DB CORPUS    Xapian omindex of CORPUS, urls relative to it
 #   install_newsidx DIR [BINARY]   copy BINARY into DIR and print the
 #                             copy's path; without BINARY, first build it
-#                             (cargo build --release, into CARGO_TARGET_DIR
-#                             if set)
+#                             (release_build, into CARGO_TARGET_DIR if set)
+#   release_build REPO        build newsidx as installed for speed (static
+#                             on Linux with glibc) and print its path
 
 log() { echo "$(basename "$0"): $*" >&2; }
 
@@ -78,13 +79,34 @@ fts_index() { # fts_index DB CORPUS [RELATIVE]
 
 xapian_index() { omindex --db "$1" --url / "$2" >/dev/null; }
 
+# The flags of a static build on Linux with glibc (see release_build).
+STATIC_RUSTFLAGS="-C target-feature=+crt-static -C relocation-model=static"
+
+release_build() { # release_build REPO: build newsidx as installed, print its path
+    # On Linux with glibc the binary a user installs for speed is linked
+    # statically (README, Performance): a search process then starts without
+    # the dynamic loader, 0.5 ms (a fifth) less per search here. A static
+    # build needs an explicit --target, so that the flags reach newsidx's
+    # code and not the proc-macros cargo builds for the host.
+    local repo=$1 host
+    host=$(rustc -vV | sed -n 's/^host: //p')
+    if [[ $host == *-linux-gnu ]]; then
+        log "building newsidx (static, cargo build --release --target $host)"
+        (cd "$repo" && RUSTFLAGS=$STATIC_RUSTFLAGS cargo build --release --quiet --target "$host") ||
+            return 1
+        echo "${CARGO_TARGET_DIR:-$repo/target}/$host/release/newsidx"
+    else
+        log "building newsidx (cargo build --release)"
+        (cd "$repo" && cargo build --release --quiet) || return 1
+        echo "${CARGO_TARGET_DIR:-$repo/target}/release/newsidx"
+    fi
+}
+
 install_newsidx() { # install_newsidx DIR [BINARY]
     local bin=${2:-} repo
     if [[ -z $bin ]]; then
         repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-        log "building newsidx (cargo build --release)"
-        (cd "$repo" && cargo build --release --quiet) || return 1
-        bin=${CARGO_TARGET_DIR:-$repo/target}/release/newsidx
+        bin=$(release_build "$repo") || return 1
     fi
     [[ -x $bin ]] || { log "$bin is not an executable"; return 1; }
     # Run an installed copy, as `cargo install` leaves one and as the peers
