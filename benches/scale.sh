@@ -104,11 +104,14 @@ BIN=$(install_newsidx "$WORK/bin" "${NEWSIDX:-}") || exit 2
 
 # The process-spawn floor of the query moonshot: a do-nothing Rust binary
 # built as newsidx's release profile builds (opt-level 3, fat LTO, one
-# codegen unit; linked -no-pie on Linux, like newsidx: see src/build.rs).
+# codegen unit; linked -no-pie on Linux, like newsidx: see src/build.rs),
+# and linked statically when the newsidx measured is (release_build).
 FLOOR=""
 build_floor() {
     local link=()
     [[ $(uname -s) == Linux ]] && link=(-C link-arg=-no-pie)
+    # shellcheck disable=SC2206 # the flags are words
+    ldd "$BIN" >/dev/null 2>&1 || link=($STATIC_RUSTFLAGS)
     echo 'fn main() {}' >"$WORK/floor.rs"
     if command -v rustc >/dev/null 2>&1 &&
         rustc --edition 2021 -C opt-level=3 -C lto=fat -C codegen-units=1 "${link[@]}" \
