@@ -301,17 +301,37 @@ fn looks_binary(bytes: &[u8]) -> bool {
         return true;
     }
     let head = &bytes[..bytes.len().min(8192)];
-    let odd = head
-        .iter()
-        .filter(|&&b| matches!(b, 0 | 0x01..=0x08 | 0x0E..=0x1A | 0x1C..=0x1F | 0x7F))
-        .count();
+    // Counted in runs of at most 255 bytes into a byte-wide count, with
+    // comparisons only: the compiler turns this into vector code, where a
+    // `matches!` per byte was a branch per byte (3% of indexing Reuters).
+    let odd: usize = head
+        .chunks(255)
+        .map(|run| usize::from(run.iter().fold(0u8, |n, &b| n + u8::from(odd_byte(b)))))
+        .sum();
     odd * 10 > head.len()
+}
+
+/// A control byte that text does not have: NUL to backspace, shift-out to
+/// unit separator except escape, and delete (`0 | 0x01..=0x08 | 0x0E..=0x1A
+/// | 0x1C..=0x1F | 0x7F`). Tab, line breaks, form feed and escape (ANSI
+/// colours) occur in text files.
+#[inline]
+fn odd_byte(b: u8) -> bool {
+    (b <= 0x08) | ((0x0E..=0x1F).contains(&b) & (b != 0x1B)) | (b == 0x7F)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use encoding_rs::*;
+
+    #[test]
+    fn odd_bytes_are_the_control_bytes_text_does_not_have() {
+        for b in 0..=255u8 {
+            let want = matches!(b, 0 | 0x01..=0x08 | 0x0E..=0x1A | 0x1C..=0x1F | 0x7F);
+            assert_eq!(odd_byte(b), want, "byte {b:#04x}");
+        }
+    }
 
     /// Text in a known encoding, as an old archive would hold it, and what
     /// must come out.

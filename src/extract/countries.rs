@@ -157,9 +157,12 @@ fn place_preposition(text: &str, start: usize) -> bool {
 /// "<E.C. Jordan and Co>"): a country word inside names no country.
 fn in_company_mark(text: &str, start: usize, end: usize) -> bool {
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let open = text[line_start..start]
-        .rfind(['<', '>'])
-        .is_some_and(|i| text[line_start + i..].starts_with('<'));
+    // Bytes, not chars: the marks are ASCII, and a search for a set of
+    // chars decodes every char on the way.
+    let open = text.as_bytes()[line_start..start]
+        .iter()
+        .rposition(|&b| b == b'<' || b == b'>')
+        .is_some_and(|i| text.as_bytes()[line_start + i] == b'<');
     open && text[end..]
         .split('\n')
         .next()
@@ -219,35 +222,52 @@ fn in_firm_name(text: &str, end: usize) -> bool {
 /// "American Video shareholders" after "<American Video Group Inc>": a
 /// country word whose neighbour is also its neighbour inside one of the
 /// article's company marks is that company's name.
-fn echoes_company_mark(text: &str, start: usize, end: usize) -> bool {
+fn echoes_company_mark(text: &str, start: usize, end: usize, marks: &[&str]) -> bool {
+    if marks.is_empty() {
+        return false;
+    }
     let word = &text[start..end];
     let prev = text::token_before(text, start).filter(|p| p.raw_end + 1 == start && !p.stop);
     let next = text::token_after(text, end).filter(|n| n.raw_start == end + 1 && !n.lead_punct);
     let same =
         |a: Option<&str>, b: Option<&str>| a.zip(b).is_some_and(|(a, b)| a.eq_ignore_ascii_case(b));
-    let mut rest = text;
-    for _ in 0..64 {
-        let Some(open) = rest.find('<') else {
-            return false;
-        };
-        let Some(close) = rest[open..].find(['>', '\n']) else {
-            return false;
-        };
-        let mark = &rest[open + 1..open + close];
-        let words: Vec<&str> = mark.split_whitespace().collect();
-        for (i, w) in words.iter().enumerate() {
+    let (prev, next) = (prev.as_ref().map(|p| p.word), next.as_ref().map(|n| n.word));
+    marks.iter().any(|mark| {
+        let mut before = None;
+        let mut words = mark.split_whitespace().peekable();
+        while let Some(w) = words.next() {
             if w.eq_ignore_ascii_case(word)
-                && (same(
-                    prev.as_ref().map(|p| p.word),
-                    i.checked_sub(1).and_then(|j| words.get(j).copied()),
-                ) || same(next.as_ref().map(|n| n.word), words.get(i + 1).copied()))
+                && (same(prev, before) || same(next, words.peek().copied()))
             {
                 return true;
             }
+            before = Some(w);
         }
+        false
+    })
+}
+
+/// The text inside an article's first 64 company marks (`<` to the next
+/// `>` or line break), read once per article for [`echoes_company_mark`].
+fn company_marks(text: &str) -> Vec<&str> {
+    let mut marks = Vec::new();
+    let mut rest = text;
+    while marks.len() < 64 {
+        let Some(open) = rest.find('<') else {
+            break;
+        };
+        // `>` and the line break are ASCII: search bytes, which a search
+        // for a set of chars would decode one by one.
+        let Some(close) = rest.as_bytes()[open..]
+            .iter()
+            .position(|&b| b == b'>' || b == b'\n')
+        else {
+            break;
+        };
+        marks.push(&rest[open + 1..open + close]);
         rest = &rest[open + close..];
     }
-    false
+    marks
 }
 
 /// "Power Corp of Canada", "Aluminum Company of America": the country ends
@@ -343,6 +363,7 @@ fn raw_mentions(text: &str, hits: &[Hit]) -> Raw {
         out: Vec::with_capacity(hits.len()),
         ..Raw::default()
     };
+    let mut marks = None;
     for h in hits {
         let Some((_, pat)) = m.pats.get(h.pat as usize) else {
             continue;
@@ -361,7 +382,12 @@ fn raw_mentions(text: &str, hits: &[Hit]) -> Raw {
                     || in_company_mark(text, h.start, h.end)
                     || in_firm_name(text, h.end)
                     || firm_of(text, h.start)
-                    || echoes_company_mark(text, h.start, h.end)
+                    || echoes_company_mark(
+                        text,
+                        h.start,
+                        h.end,
+                        marks.get_or_insert_with(|| company_marks(text)),
+                    )
                 {
                     continue;
                 }
