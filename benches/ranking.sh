@@ -192,12 +192,23 @@ def metrics(ranked, judged):
 
 names = {"newsidx": "newsidx", "sqlite": "SQLite FTS5 (bm25, porter)", "xapian": "Xapian (BM25, English stemmer)"}
 table = {}
+returned = set()
 for s in systems:
     run = {}
     for qid, doc, rank in rows(os.path.join(runs, s + ".tsv")):
         run.setdefault(qid, []).append(doc)
+        returned.add(doc)
     ms = [metrics(run.get(t, []), qrels[t]) for t in topics]
     table[s] = [sum(m[i] for m in ms) / len(ms) for i in range(4)]
+
+# Judged ids are paths relative to a corpus folder: with another folder no
+# run names a judged document, and every figure would be a silent 0.
+judged_ids = {d for v in qrels.values() for d in v}
+if not returned & judged_ids:
+    print(f"ranking.sh: no system returned a judged document: qrels.tsv names documents "
+          f"like {min(judged_ids)!r}, the runs like {min(returned) if returned else None!r}; "
+          f"give as CORPUS the folder the judged ids are relative to", file=sys.stderr)
+    sys.exit(2)
 
 print()
 print(f"collection: {judged_dir} ({len(topics)} queries with a relevant judgment, "
