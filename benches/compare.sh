@@ -120,38 +120,68 @@ export NEWSIDX CORPUS
 
 declare -A IDX_MED IDX_MIN IDX_MAX IDX_CPU IDX_RSS IDX_SIZE IDX_DIR
 
-# time_index TOOL CORPUS_LABEL: INDEX_RUNS fresh builds; the last one is kept.
-time_index() {
-    local tool=$1 dir=$WORK/index-$1 t u sy rss times=() cpus=() rsses=()
-    for ((r = 1; r <= INDEX_RUNS; r++)); do
-        rm -rf "$dir"
-        mkdir -p "$dir"
-        if ! $TIME -f '%e %U %S %M' -o "$WORK/time.out" bash -c 'index_$0 "$1"' "$tool" "$dir"; then
-            log "$tool: index run failed"
-            return 1
-        fi
-        read -r t u sy rss <"$WORK/time.out"
-        times+=("$t")
-        cpus+=("$(awk -v u="$u" -v s="$sy" 'BEGIN {print u + s}')")
-        rsses+=("$rss")
-        log "$tool index run $r: ${t}s (CPU ${u}s user ${sy}s sys), peak RSS $((rss / 1024)) MiB"
-    done
-    IDX_MED[$tool]=$(printf '%s\n' "${times[@]}" | median_of)
-    IDX_CPU[$tool]=$(printf '%s\n' "${cpus[@]}" | median_of)
-    IDX_MIN[$tool]=$(printf '%s\n' "${times[@]}" | sort -g | head -1)
-    IDX_MAX[$tool]=$(printf '%s\n' "${times[@]}" | sort -g | tail -1)
-    IDX_RSS[$tool]=$(printf '%s\n' "${rsses[@]}" | sort -g | tail -1)
+declare -A IDX_TIMES IDX_CPUS IDX_RSSES IDX_FAILED
+
+# index_once TOOL: one fresh build into the tool's folder (the last is kept).
+index_once() {
+    local tool=$1 dir=$WORK/index-$1 t u sy rss
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    if ! $TIME -f '%e %U %S %M' -o "$WORK/time.out" bash -c 'index_$0 "$1"' "$tool" "$dir"; then
+        log "$tool: index run failed"
+        return 1
+    fi
+    read -r t u sy rss <"$WORK/time.out"
+    IDX_TIMES[$tool]+="$t "
+    IDX_CPUS[$tool]+="$(awk -v u="$u" -v s="$sy" 'BEGIN {print u + s}') "
+    IDX_RSSES[$tool]+="$rss "
+    log "$tool index run: ${t}s (CPU ${u}s user ${sy}s sys), peak RSS $((rss / 1024)) MiB"
+}
+
+# index_summary TOOL: median, min and max of its runs, and what it built.
+index_summary() {
+    local tool=$1 dir=$WORK/index-$1
+    IDX_MED[$tool]=$(printf '%s\n' ${IDX_TIMES[$tool]} | median_of)
+    IDX_CPU[$tool]=$(printf '%s\n' ${IDX_CPUS[$tool]} | median_of)
+    IDX_MIN[$tool]=$(printf '%s\n' ${IDX_TIMES[$tool]} | sort -g | head -1)
+    IDX_MAX[$tool]=$(printf '%s\n' ${IDX_TIMES[$tool]} | sort -g | tail -1)
+    IDX_RSS[$tool]=$(printf '%s\n' ${IDX_RSSES[$tool]} | sort -g | tail -1)
     IDX_SIZE[$tool]=$(bytes_of "$dir")
     IDX_DIR[$tool]=$dir
 }
 
+# time_index TOOL: INDEX_RUNS fresh builds of one tool in a row.
+time_index() {
+    local tool=$1 r
+    IDX_TIMES[$tool]="" IDX_CPUS[$tool]="" IDX_RSSES[$tool]=""
+    for ((r = 1; r <= INDEX_RUNS; r++)); do index_once "$tool" || return 1; done
+    index_summary "$tool"
+}
+
+# The tools take turns, a run each per round, so that a change in the
+# machine's speed (it is shared) falls on all of them alike, not on the one
+# whose runs it happened to meet. Xapian, twenty times slower, runs its
+# builds after the others.
 TOOLS="newsidx$ACTIVE"
-INDEXED=""
+ROUND_TOOLS="" INDEXED=""
 for tool in $TOOLS; do
-    [[ $tool == rg ]] && continue
-    log "indexing with $tool ($INDEX_RUNS runs)"
-    time_index "$tool" && INDEXED+=" $tool"
+    case $tool in rg) ;; xapian) ;; *) ROUND_TOOLS+=" $tool" ;; esac
 done
+log "indexing with$ROUND_TOOLS in turn ($INDEX_RUNS rounds)"
+for ((r = 1; r <= INDEX_RUNS; r++)); do
+    for tool in $ROUND_TOOLS; do
+        [[ -n ${IDX_FAILED[$tool]:-} ]] && continue
+        index_once "$tool" || IDX_FAILED[$tool]=1
+    done
+done
+for tool in $ROUND_TOOLS; do
+    [[ -n ${IDX_FAILED[$tool]:-} ]] && continue
+    index_summary "$tool" && INDEXED+=" $tool"
+done
+if [[ " $TOOLS " == *" xapian "* ]]; then
+    log "indexing with xapian ($INDEX_RUNS runs)"
+    time_index xapian && INDEXED+=" xapian"
+fi
 
 # Per-MB rate on the original corpus, for the linear-growth target.
 BASE_RATE=""
@@ -231,9 +261,11 @@ QTOOLS="newsidx"
 for t in $INDEXED; do [[ $t != newsidx ]] && QTOOLS+=" $t"; done
 have_peer rg && QTOOLS+=" rg"
 
-for tool in $QTOOLS; do
-    SRSS[$tool]=0
-    for q in "${QUERIES[@]}"; do
+# Query by query, every tool in turn: a tool's runs of one query follow
+# the others' within seconds, so a drift in the machine's speed meets them all.
+for tool in $QTOOLS; do SRSS[$tool]=0; done
+for q in "${QUERIES[@]}"; do
+    for tool in $QTOOLS; do
         cmd=$(query_cmd "$tool" "$q")
         shell=(-N)
         [[ $tool == rg ]] && shell=()
