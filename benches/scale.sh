@@ -109,9 +109,11 @@ BIN=$(install_newsidx "$WORK/bin" "${NEWSIDX:-}") || exit 2
 FLOOR=""
 build_floor() {
     local link=()
-    [[ $(uname -s) == Linux ]] && link=(-C link-arg=-no-pie)
-    # shellcheck disable=SC2206 # the flags are words
-    ldd "$BIN" >/dev/null 2>&1 || link=($STATIC_RUSTFLAGS)
+    if [[ $(uname -s) == Linux ]]; then
+        link=(-C link-arg=-no-pie)
+        # shellcheck disable=SC2206 # the flags are words
+        ldd "$BIN" >/dev/null 2>&1 || link=($STATIC_RUSTFLAGS)
+    fi
     echo 'fn main() {}' >"$WORK/floor.rs"
     if command -v rustc >/dev/null 2>&1 &&
         rustc --edition 2021 -C opt-level=3 -C lto=fat -C codegen-units=1 "${link[@]}" \
