@@ -6,7 +6,7 @@
 
 use super::gazetteer::{self, Alias, AliasKind, Pat, TitleKind};
 use super::text::{self, char_after, char_before, is_word_char};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::OnceLock;
 
 /// A gazetteer pattern found in the text (case and boundaries checked).
@@ -227,11 +227,14 @@ fn echoes_company_mark(text: &str, start: usize, end: usize, marks: &[&str]) -> 
         return false;
     }
     let word = &text[start..end];
-    let prev = text::token_before(text, start).filter(|p| p.raw_end + 1 == start && !p.stop);
-    let next = text::token_after(text, end).filter(|n| n.raw_start == end + 1 && !n.lead_punct);
+    let prev = text::token_before(text, start)
+        .filter(|p| p.raw_end + 1 == start && !p.stop)
+        .map(|p| p.word);
+    let next = text::token_after(text, end)
+        .filter(|n| n.raw_start == end + 1 && !n.lead_punct)
+        .map(|n| n.word);
     let same =
         |a: Option<&str>, b: Option<&str>| a.zip(b).is_some_and(|(a, b)| a.eq_ignore_ascii_case(b));
-    let (prev, next) = (prev.as_ref().map(|p| p.word), next.as_ref().map(|n| n.word));
     marks.iter().any(|mark| {
         let mut before = None;
         let mut words = mark.split_whitespace().peekable();
@@ -527,7 +530,7 @@ pub fn code_for(value: &str) -> Option<&'static str> {
     // country facet asks for ten codes).
     let by = codes_and_names();
     if v.len() == 2
-        && let Some(code) = by.codes.get(v.to_ascii_uppercase().as_str())
+        && let Some(&code) = by.codes.get(v.to_ascii_uppercase().as_str())
     {
         return Some(code);
     }
@@ -555,10 +558,10 @@ pub fn code_for(value: &str) -> Option<&'static str> {
     by(AliasKind::Adjective).or_else(|| by(AliasKind::Capital))
 }
 
-/// The countries' codes (as countries.tsv writes them, upper case) and
-/// canonical names (lower-cased), each to the code.
+/// The countries' codes (as countries.tsv writes them, upper case), and
+/// their canonical names (lower-cased), each to its code.
 struct CodesAndNames {
-    codes: FxHashMap<&'static str, &'static str>,
+    codes: FxHashSet<&'static str>,
     names: FxHashMap<String, &'static str>,
 }
 
@@ -566,11 +569,11 @@ fn codes_and_names() -> &'static CodesAndNames {
     static TABLE: OnceLock<CodesAndNames> = OnceLock::new();
     TABLE.get_or_init(|| {
         let mut t = CodesAndNames {
-            codes: FxHashMap::default(),
+            codes: FxHashSet::default(),
             names: FxHashMap::default(),
         };
         for l in gazetteer::country_lines() {
-            t.codes.entry(l.code).or_insert(l.code);
+            t.codes.insert(l.code);
             t.names.entry(l.name.to_lowercase()).or_insert(l.code);
         }
         t

@@ -82,7 +82,7 @@ pub fn suggest(
         .into_iter()
         .filter_map(|(t, freq)| Some((distance(&t, &term, max)?, freq, t)))
         .collect();
-        cands.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        cands.sort_by(closest_first);
         // Terms are stems: the distance that ranks them is between the
         // words as written ("cofee" is one letter from "coffee" but also
         // from "come"'s stem with an "e" added, which no text writes).
@@ -96,7 +96,7 @@ pub fn suggest(
                 spelled.push((d, freq, w));
             }
         }
-        spelled.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        spelled.sort_by(closest_first);
         let base = best
             .as_ref()
             .map_or(req.query.as_str(), |s| s.query.as_str());
@@ -164,6 +164,12 @@ fn spelling(
         }
     }
     terms::surface(ix, searcher, cand)
+}
+
+/// Candidates `(distance, frequency, text)`: the closest first, then the
+/// most frequent, then by text.
+fn closest_first(a: &(usize, u64, String), b: &(usize, u64, String)) -> std::cmp::Ordering {
+    a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2))
 }
 
 /// `query` with its first whole-word `word` replaced by `by`.
