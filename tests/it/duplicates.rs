@@ -57,6 +57,23 @@ fn near_duplicates_fold_into_the_best_ranked_copy() {
 }
 
 #[test]
+fn a_copy_is_folded_only_where_the_query_finds_it() {
+    // Only the updated copy has the roasters' paragraph: the other two
+    // copies are its near-duplicates but do not match, so nothing is folded
+    // into it (folding checks the query before the fingerprints).
+    let ix = Indexed::sample();
+    let v = ix.search_json("roasters", &[]);
+    assert_eq!(v["total_hits"], 1, "{v:#}");
+    assert_eq!(v["hits"][0]["id"], FROST_UPDATE);
+    assert!(v["hits"][0].get("duplicates").is_none(), "{v:#}");
+    // Either word: all three copies match, and they fold into one hit.
+    let v = ix.search_json("roasters OR arabica", &[]);
+    assert_eq!(v["total_hits"], 3, "{v:#}");
+    assert_eq!(v["hits"].as_array().unwrap().len(), 1, "{v:#}");
+    assert_eq!(v["hits"][0]["duplicates"]["count"], 2, "{v:#}");
+}
+
+#[test]
 fn the_same_item_on_two_desks_is_one_hit() {
     let ix = Indexed::sample();
     let v = ix.search_json("Karachaganak", &["--facet", "section"]);
