@@ -161,6 +161,18 @@ impl Writer {
             dir: ix.dir.clone(),
             max_bytes: MAX_MERGE_BYTES,
         }));
+        // A run killed after writing a file and before committing it left
+        // the file behind, unreferenced. This run's operations get the same
+        // opstamps as the killed run's, so its first commit would write a
+        // segment's deletes under the same name and fail ("File already
+        // exists: '….3763.del'"), and every run after it too. tantivy only
+        // collects such files after a commit: collect them before the first.
+        w.garbage_collect_files().wait().map_err(|e| {
+            anyhow::Error::new(e).context(format!(
+                "cannot remove what an interrupted run left in the index at {}",
+                ix.dir.display()
+            ))
+        })?;
         let writer = Writer {
             w,
             fields: ix.fields.clone(),
