@@ -411,9 +411,10 @@ fn rank_folded(
         top = top_and_counts(searcher, q, req, at(depth), None)?.0;
     };
     let shown: Vec<dedup::Group> = groups.into_iter().skip(page.offset).collect();
+    let mut ids = dedup::Ids::new(searcher);
     let folded = shown
         .iter()
-        .map(|g| dedup::ids(searcher, g.members.iter().copied()))
+        .map(|g| ids.of(g.members.iter().copied()))
         .collect::<Result<_>>()?;
     Ok(Ranked {
         top: shown.iter().map(|g| top[g.leader]).collect(),
