@@ -323,3 +323,40 @@ fn incremental_runs_keep_groups_right() {
         "a new copy joins"
     );
 }
+
+#[test]
+fn a_thousand_copies_of_one_text_fold_into_one_hit() {
+    // Every band key of the text is shared by more articles than
+    // `HOT_BAND`: such a key finds candidates only near the page, unless an
+    // article shares two keys with the hit, as copies do. So all the copies
+    // still fold into one hit, however far down they rank.
+    let copies = 1_050;
+    assert!(newsidx::search::dedup::HOT_BAND < copies);
+    let work = tempfile::tempdir().expect("tmp");
+    let corpus = work.path().join("corpus");
+    let body = "Readers who subscribe to the print edition can read this article \
+        online by signing in with the number printed on their delivery note. \
+        Subscriptions start at four pounds a month and can be cancelled at any \
+        time by calling the number below or writing to the circulation office.";
+    for i in 0..copies {
+        let dir = corpus.join(format!("d{:02}", i % 20));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        std::fs::write(
+            dir.join(format!("notice-{i:04}.txt")),
+            format!("Subscriber notice {i}\n\n{body}\n"),
+        )
+        .expect("write");
+    }
+    let index = work.path().join("ix");
+    index_folder(&corpus, &index);
+    let out = newsidx()
+        .args(["search", "circulation office", "--format", "json", "--index"])
+        .arg(&index)
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["total_hits"], copies, "{v:#}");
+    let hits = v["hits"].as_array().expect("hits");
+    assert_eq!(hits.len(), 1, "one hit for one text: {v:#}");
+    assert_eq!(hits[0]["duplicates"]["count"], copies - 1);
+}
