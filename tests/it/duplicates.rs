@@ -350,7 +350,13 @@ fn a_thousand_copies_of_one_text_fold_into_one_hit() {
     let index = work.path().join("ix");
     index_folder(&corpus, &index);
     let out = newsidx()
-        .args(["search", "circulation office", "--format", "json", "--index"])
+        .args([
+            "search",
+            "circulation office",
+            "--format",
+            "json",
+            "--index",
+        ])
         .arg(&index)
         .output()
         .expect("runs");
