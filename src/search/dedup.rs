@@ -140,9 +140,9 @@ pub fn fold(
         members.sort_unstable();
         let mut members: Vec<DocAddress> = members.into_iter().map(|j| top[j].1).collect();
         // The query first, from its postings, then the fingerprint of what
-        // it matches: most candidates share a band key by chance (about 700
-        // an article at 100x Reuters) and do not match the query, and each
-        // fingerprint read from the column is a page fault of its own.
+        // it matches: most candidates share a band key by chance and do not
+        // match the query, and at 100x Reuters each fingerprint read from
+        // the column was a page fault of its own.
         if let Some(sig) = &sig {
             for (_, c) in matching(searcher, weight, below)? {
                 if signatures.copies(c, sig) {
