@@ -115,24 +115,14 @@ pub fn fold(
         let doc: TantivyDocument = searcher.doc(*leader)?;
         let sig = signatures.get(*leader);
         if let Some(sig) = &sig {
-            let Candidates { rare, hot } = candidates(ix, searcher, &sig.bands())?;
-            for c in hot {
-                match place.get(&c) {
-                    Some(&j) if j > i && !taken[j] && signatures.copies(c, sig) => {
-                        taken[j] = true;
-                        members.push(j);
-                    }
-                    _ => {}
-                }
-            }
-            for c in rare {
+            for (c, far) in candidates(ix, searcher, &sig.bands())? {
                 match place.get(&c) {
                     Some(&j) if j > i && !taken[j] && signatures.copies(c, sig) => {
                         taken[j] = true;
                         members.push(j);
                     }
                     Some(_) => {}
-                    None if !taken_below.contains(&c) => below.push(c),
+                    None if far && !taken_below.contains(&c) => below.push(c),
                     None => {}
                 }
             }
@@ -143,12 +133,10 @@ pub fn fold(
         // it matches: most candidates share a band key by chance and do not
         // match the query, and at 100x Reuters each fingerprint read from
         // the column was a page fault of its own.
-        if let Some(sig) = &sig {
-            for (_, c) in matching(searcher, weight, below)? {
-                if signatures.copies(c, sig) {
-                    taken_below.insert(c);
-                    members.push(c);
-                }
+        for (_, c) in matching(searcher, weight, below)? {
+            if sig.as_ref().is_some_and(|s| signatures.copies(c, s)) {
+                taken_below.insert(c);
+                members.push(c);
             }
         }
         groups.push(Group {
@@ -161,7 +149,7 @@ pub fn fold(
 }
 
 /// Articles sharing a band key beyond which the key finds candidates only
-/// on the ranked prefix that folding holds (see [`Candidates`]).
+/// on the ranked prefix that folding holds (see [`candidates`]).
 ///
 /// A key that many articles share tells nothing about any two of them. It
 /// comes from short bodies: a body of 40 words leaves about half of the 64
@@ -177,21 +165,16 @@ pub fn fold(
 /// itself has no key this common (the most shared is in 158 articles).
 pub const HOT_BAND: u32 = 1_000;
 
-/// The articles sharing a band key with an article.
-struct Candidates {
-    /// Through a key of at most [`HOT_BAND`] articles over the whole index,
-    /// or through two keys or more.
-    rare: Vec<DocAddress>,
-    /// Only through one commoner key: folded when they are on the ranked
-    /// prefix folding holds (no fingerprint read beyond it), and checked
-    /// all by `near_duplicates_of`.
-    hot: Vec<DocAddress>,
-}
-
-/// The articles that have one of the LSH band keys `bands`, in order.
-/// (Read from each segment's postings directly: a query and a collector
-/// per lookup cost more than the lookup.)
-fn candidates(ix: &NewsIndex, searcher: &Searcher, bands: &[u64]) -> Result<Candidates> {
+/// The articles that have one of the LSH band keys `bands`, in order, each
+/// with whether folding may fetch it from beyond the ranked prefix it
+/// holds: it shares a key of at most [`HOT_BAND`] articles over the whole
+/// index, or two keys or more. (Read from each segment's postings directly:
+/// a query and a collector per lookup cost more than the lookup.)
+fn candidates(
+    ix: &NewsIndex,
+    searcher: &Searcher,
+    bands: &[u64],
+) -> Result<Vec<(DocAddress, bool)>> {
     let readers = searcher.segment_readers();
     let mut inverted = Vec::with_capacity(readers.len());
     for reader in readers {
@@ -224,15 +207,15 @@ fn candidates(ix: &NewsIndex, searcher: &Searcher, bands: &[u64]) -> Result<Cand
         }
     }
     found.sort_unstable();
-    let (mut rare, mut hot) = (Vec::new(), Vec::new());
-    for run in found.chunk_by(|a, b| a.0 == b.0) {
-        if run.len() >= 2 || run.iter().any(|&(_, r)| r) {
-            rare.push(run[0].0);
-        } else {
-            hot.push(run[0].0);
-        }
-    }
-    Ok(Candidates { rare, hot })
+    Ok(found
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|run| {
+            (
+                run[0].0,
+                run.len() >= 2 || run.iter().any(|&(_, rare)| rare),
+            )
+        })
+        .collect())
 }
 
 /// Those of `addrs` that `weight`'s query matches, with their scores, best
@@ -328,8 +311,7 @@ pub fn near_duplicates_of(
     };
     let mut signatures = Signatures::open(searcher)?;
     let mut out = Vec::new();
-    let Candidates { rare, hot } = candidates(ix, searcher, &sig.bands())?;
-    for a in rare.into_iter().chain(hot) {
+    for (a, _) in candidates(ix, searcher, &sig.bands())? {
         if signatures.copies(a, &sig) {
             out.push(a);
         }

@@ -21,6 +21,20 @@ pub fn sample_corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-corpus")
 }
 
+/// Copy the folder `from`, subfolders and all, into `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("list a folder to copy") {
+        let e = e.expect("entry");
+        let target = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy");
+        }
+    }
+}
+
 /// A `newsidx` command that does not depend on the caller's environment.
 pub fn newsidx() -> Command {
     let mut c = Command::cargo_bin("newsidx").expect("the newsidx binary is built");

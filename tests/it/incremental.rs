@@ -611,17 +611,6 @@ fn an_index_killed_before_its_first_commit_opens_empty_and_is_filled() {
     assert_eq!(counts(&v), [3, 0, 0, 0]);
 }
 
-/// Copy the files of folder `from` (no subfolders) into `to`.
-fn copy_files(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("list") {
-        let p = e.expect("entry").path();
-        if p.is_file() {
-            std::fs::copy(&p, to.join(p.file_name().expect("name"))).expect("copy");
-        }
-    }
-}
-
 #[test]
 fn a_file_left_by_a_killed_run_does_not_block_the_next_commit() {
     // A run killed after writing a segment's deletes and before committing
@@ -635,7 +624,7 @@ fn a_file_left_by_a_killed_run_does_not_block_the_next_commit() {
     let before = work.path().join("before");
     generate(corpus.path(), 20);
     index_json(corpus.path(), &index, &[]);
-    copy_files(&index, &before);
+    copy_dir(&index, &before);
 
     // The run to be "killed": one changed file, so a delete and an add.
     write_article(corpus.path(), "s00/a0000.txt", 0, 1);
@@ -657,7 +646,7 @@ fn a_file_left_by_a_killed_run_does_not_block_the_next_commit() {
 
     // The index as that run found it, with the file a kill leaves.
     std::fs::remove_dir_all(&index).expect("rm");
-    copy_files(&before, &index);
+    copy_dir(&before, &index);
     std::fs::write(index.join(&left), b"a half-written bitset").expect("write");
     let managed = index.join(".managed.json");
     let mut files: Vec<String> =

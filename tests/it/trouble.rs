@@ -77,26 +77,12 @@ struct Corpus {
     special: bool,
 }
 
-fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for e in std::fs::read_dir(from)? {
-        let e = e?;
-        let dest = to.join(e.file_name());
-        if e.file_type()?.is_dir() {
-            copy_tree(&e.path(), &dest)?;
-        } else {
-            std::fs::copy(e.path(), dest)?;
-        }
-    }
-    Ok(())
-}
-
 #[cfg(unix)]
 fn build() -> std::io::Result<Corpus> {
     use std::os::unix::fs::PermissionsExt;
     let tmp = tempfile::tempdir()?;
     let root = tmp.path().join("corpus");
-    copy_tree(&fixtures(), &root)?;
+    copy_dir(&fixtures(), &root);
     let w = |name: &str, bytes: &[u8]| std::fs::write(root.join(name), bytes);
 
     for (name, enc, text) in LEGACY {

@@ -4,7 +4,7 @@
 
 #![allow(dead_code)]
 
-use super::common::{index_folder, sample_corpus};
+use super::common::{copy_dir, index_folder, sample_corpus};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -44,19 +44,6 @@ pub fn hostile_corpus() -> tempfile::TempDir {
     copy_dir(&sample_corpus(), dir.path());
     write_hostile(dir.path());
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read sample corpus") {
-        let e = e.expect("entry");
-        let target = to.join(e.file_name());
-        if e.file_type().expect("type").is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).expect("copy");
-        }
-    }
 }
 
 /// Index `corpus` into a new temporary folder.
